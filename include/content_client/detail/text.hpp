@@ -1,0 +1,203 @@
+// Text formatting shared by the client's messages.
+#ifndef CONTENT_CLIENT_DETAIL_TEXT_HPP
+#define CONTENT_CLIENT_DETAIL_TEXT_HPP
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace content_client::detail {
+
+/// Formats `bytes` as a Python bytes literal (`b'not json'`), as BaseClient's
+/// "Failed to parse json object from response" message shows the body.
+inline std::string python_bytes_repr(std::string_view bytes)
+{
+    bool has_single = bytes.find('\'') != std::string_view::npos;
+    bool has_double = bytes.find('"') != std::string_view::npos;
+    char quote = (has_single && !has_double) ? '"' : '\'';
+    static constexpr char hex[] = "0123456789abcdef";
+
+    std::string out = "b";
+    out += quote;
+    for (char c : bytes) {
+        auto byte = static_cast<unsigned char>(c);
+        if (c == quote || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (byte < 0x20 || byte >= 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0x0f];
+        } else {
+            out += c;
+        }
+    }
+    out += quote;
+    return out;
+}
+
+/// Appends `s` as a JSON string with every non-ASCII character escaped as
+/// `\uXXXX` (a surrogate pair above U+FFFF), as Python's `json.dumps` does.
+inline void append_python_json_string(std::string& out, std::string_view s)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    auto append_u = [&](unsigned cp) {
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4)
+            out += hex[(cp >> shift) & 0xf];
+    };
+
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20)
+                    append_u(c);
+                else
+                    out += static_cast<char>(c);
+            }
+            ++i;
+            continue;
+        }
+
+        // simdjson validated the UTF-8, so the sequence length follows from the lead byte.
+        int length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        unsigned cp = c & (length == 4 ? 0x07 : length == 3 ? 0x0f : 0x1f);
+        for (int k = 1; k < length && i + static_cast<std::size_t>(k) < s.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3f);
+        i += static_cast<std::size_t>(length);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            append_u(0xd800 + (cp >> 10));
+            append_u(0xdc00 + (cp & 0x3ff));
+        } else {
+            append_u(cp);
+        }
+    }
+    out += '"';
+}
+
+/// Formats a double as Python's `repr` does for ordinary values: the shortest
+/// form that reads back the same, with `.0` added to integral values.
+inline std::string python_float_repr(double value)
+{
+    if (std::isnan(value))
+        return "NaN";
+    if (std::isinf(value))
+        return value > 0 ? "Infinity" : "-Infinity";
+    char buffer[64];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string out(buffer, end);
+    if (out.find_first_of(".e") == std::string::npos)
+        out += ".0";
+    return out;
+}
+
+/// Appends `element` serialized as Python's `json.dumps` does by default:
+/// separators `, ` and `: `, non-ASCII escaped.
+inline void append_python_json(std::string& out, simdjson::dom::element element)
+{
+    switch (element.type()) {
+    case simdjson::dom::element_type::ARRAY: {
+        out += '[';
+        bool first = true;
+        for (auto item : element.get_array().value_unsafe()) {
+            if (!first)
+                out += ", ";
+            first = false;
+            append_python_json(out, item);
+        }
+        out += ']';
+        break;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+        out += '{';
+        bool first = true;
+        for (auto field : element.get_object().value_unsafe()) {
+            if (!first)
+                out += ", ";
+            first = false;
+            append_python_json_string(out, field.key);
+            out += ": ";
+            append_python_json(out, field.value);
+        }
+        out += '}';
+        break;
+    }
+    case simdjson::dom::element_type::INT64: out += std::to_string(element.get_int64().value_unsafe()); break;
+    case simdjson::dom::element_type::UINT64: out += std::to_string(element.get_uint64().value_unsafe()); break;
+    case simdjson::dom::element_type::DOUBLE: out += python_float_repr(element.get_double().value_unsafe()); break;
+    case simdjson::dom::element_type::STRING: append_python_json_string(out, element.get_string().value_unsafe()); break;
+    case simdjson::dom::element_type::BOOL: out += element.get_bool().value_unsafe() ? "true" : "false"; break;
+    case simdjson::dom::element_type::NULL_VALUE: out += "null"; break;
+    }
+}
+
+/// Formats a duration in seconds for messages: "2 s", "0.5 s", "1.25 s".
+inline std::string format_seconds(std::chrono::duration<double> d)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.3f", d.count());
+    std::string out(buffer);
+    while (!out.empty() && out.back() == '0')
+        out.pop_back();
+    if (!out.empty() && out.back() == '.')
+        out.pop_back();
+    return out + " s";
+}
+
+/// Encodes `input` as standard base64 with padding (RFC 4648 section 4).
+///
+/// Written here because Boost 1.81 has no public base64 encoder (Beast's is
+/// in its `detail` namespace), and OpenSSL's would tie the client's core to libcrypto.
+inline std::string base64_encode(std::string_view input)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((input.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= input.size(); i += 3) {
+        std::uint32_t n = (static_cast<unsigned char>(input[i]) << 16) |
+                          (static_cast<unsigned char>(input[i + 1]) << 8) | static_cast<unsigned char>(input[i + 2]);
+        out += alphabet[(n >> 18) & 63];
+        out += alphabet[(n >> 12) & 63];
+        out += alphabet[(n >> 6) & 63];
+        out += alphabet[n & 63];
+    }
+    std::size_t rest = input.size() - i;
+    if (rest > 0) {
+        std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(input[i])) << 16;
+        if (rest == 2)
+            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(input[i + 1])) << 8;
+        out += alphabet[(n >> 18) & 63];
+        out += alphabet[(n >> 12) & 63];
+        out += rest == 2 ? alphabet[(n >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+}  // namespace content_client::detail
+
+#endif

@@ -1,0 +1,364 @@
+// The request pipeline of basic_content_client.
+#ifndef CONTENT_CLIENT_IMPL_BASIC_CONTENT_CLIENT_HPP
+#define CONTENT_CLIENT_IMPL_BASIC_CONTENT_CLIENT_HPP
+
+#include <content_client/detail/request_builder.hpp>
+#include <content_client/detail/response_checks.hpp>
+#include <content_client/detail/retry_after.hpp>
+#include <content_client/detail/text.hpp>
+#include <content_client/detail/urllib3_retry.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace content_client {
+
+namespace detail {
+
+/// Checks the client's options; throws `configuration_error` naming the first invalid field.
+inline void check_client_options(const client_options& o)
+{
+    auto positive = [](seconds_f value, std::string_view field) {
+        if (!(value.count() > 0) || !std::isfinite(value.count()))
+            throw configuration_error("invalid " + std::string(field) + " (" + format_seconds(value) +
+                                      "): it must be a positive number of seconds");
+    };
+    positive(o.timeout, "client_options.timeout");
+    positive(o.timeouts.connect, "timeouts.connect");
+    positive(o.timeouts.read, "timeouts.read");
+    positive(o.timeouts.write, "timeouts.write");
+    positive(o.timeouts.pool, "timeouts.pool");
+    positive(o.timeouts.safety_buffer, "timeouts.safety_buffer");
+    if (o.timeouts.execution) {
+        positive(*o.timeouts.execution, "timeouts.execution");
+        if (*o.timeouts.execution <= o.timeouts.safety_buffer)
+            throw configuration_error("invalid timeouts.execution (" + format_seconds(*o.timeouts.execution) +
+                                      "): it must be greater than timeouts.safety_buffer (" +
+                                      format_seconds(o.timeouts.safety_buffer) + ")");
+    }
+    for (int code : o.ok_codes)
+        if (code < 100 || code > 599)
+            throw configuration_error("invalid status " + std::to_string(code) +
+                                      " in client_options.ok_codes: a status is between 100 and 599");
+    if (o.max_body_size == 0)
+        throw configuration_error("invalid client_options.max_body_size (0): it must be at least 1 byte");
+    if (o.max_header_size == 0)
+        throw configuration_error("invalid client_options.max_header_size (0): it must be at least 1 byte");
+
+    std::string message;
+    if (!check_headers(o.headers, "client_options.headers", message))
+        throw configuration_error(message);
+    if (!o.base_url.empty()) {
+        request_options probe;
+        if (build_url(o.base_url, {}, probe, message).empty())
+            throw configuration_error("invalid client_options.base_url: " + message);
+    }
+}
+
+/// The transport options of one attempt: the phase timeouts, bounded by the
+/// call's timeout and the execution deadline.
+inline send_options make_send_options(const client_options& client, const request_options& call,
+                                      std::chrono::steady_clock::time_point now,
+                                      std::optional<std::chrono::steady_clock::time_point> execution_deadline)
+{
+    using std::chrono::nanoseconds;
+    auto to_ns = [](seconds_f s) { return std::chrono::duration_cast<nanoseconds>(s); };
+
+    seconds_f connect = client.timeouts.connect;
+    seconds_f attempt = client.timeout;
+    if (call.timeout) {
+        connect = std::min(connect, call.timeout->connect);
+        attempt = call.timeout->connect == call.timeout->read ? call.timeout->read
+                                                               : call.timeout->connect + call.timeout->read;
+    }
+
+    send_options so;
+    so.connect_timeout = to_ns(std::min(connect, attempt));
+    so.write_timeout = to_ns(std::min(client.timeouts.write, attempt));
+    so.read_timeout = to_ns(std::min(client.timeouts.read, attempt));
+    so.pool_timeout = to_ns(std::min(client.timeouts.pool, attempt));
+    so.deadline = now + to_ns(attempt);
+    if (execution_deadline && *execution_deadline < *so.deadline)
+        so.deadline = execution_deadline;
+    so.follow_redirects = call.allow_redirects && !call.raise_on_redirect;
+    return so;
+}
+
+}  // namespace detail
+
+template <transport Transport, auth_handler Auth, retry_strategy Retry, rate_limiter RateLimit, breaker Breaker,
+          metrics_recorder Metrics>
+basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::basic_content_client(
+    Transport transport, client_options options, Auth auth, Retry retry, RateLimit rate_limit, Breaker breaker,
+    Metrics metrics)
+    : transport_(std::move(transport)),
+      config_{std::move(options), {}},
+      auth_(std::move(auth)),
+      retry_(std::move(retry)),
+      rate_limit_(std::move(rate_limit)),
+      breaker_(std::move(breaker)),
+      metrics_(std::move(metrics))
+{
+    detail::check_client_options(config_.options);
+    config_.created = transport_.now();
+}
+
+template <transport Transport, auth_handler Auth, retry_strategy Retry, rate_limiter RateLimit, breaker Breaker,
+          metrics_recorder Metrics>
+response basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::http_request(
+    std::string_view method, std::string_view url_suffix, request_options options, error_code& ec,
+    diagnostics& info)
+{
+    // The call runs on a private io_context in this thread; the transport's
+    // own I/O objects complete onto it through Asio's associated executor.
+    boost::asio::io_context context;
+    std::exception_ptr failure;
+    std::optional<detail::call_result> result;
+    boost::asio::co_spawn(context, run_call(std::string(method), std::string(url_suffix), std::move(options)),
+                          [&](std::exception_ptr e, detail::call_result r) {
+                              failure = e;
+                              result.emplace(std::move(r));
+                          });
+    context.run();
+    if (failure)
+        std::rethrow_exception(failure);
+
+    ec = result->ec;
+    info = std::move(result->info);
+    if (ec && !info.last_response && result->response.status() != 0)
+        info.last_response = result->response;
+    return std::move(result->response);
+}
+
+template <transport Transport, auth_handler Auth, retry_strategy Retry, rate_limiter RateLimit, breaker Breaker,
+          metrics_recorder Metrics>
+boost::asio::awaitable<detail::call_result>
+basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_call(std::string method,
+                                                                                   std::string url_suffix,
+                                                                                   request_options options)
+{
+    using std::chrono::nanoseconds;
+    detail::call_result result;
+    const auto& client = config_.options;
+    const auto call_start = transport_.now();
+    const auto deadline = execution_deadline();
+
+    auto fail = [&](errc code, std::string message) {
+        result.ec = make_error_code(code);
+        result.info.message = std::move(message);
+    };
+
+    // Build the request once; each attempt copies it and adds credentials.
+    request base_request;
+    {
+        std::string message;
+        if (!detail::build_request(client, method, url_suffix, options, base_request, message)) {
+            fail(errc::invalid_configuration, std::move(message));
+            co_return result;
+        }
+    }
+
+    // 1. The breaker rejects the call while open.
+    if constexpr (!is_noop_policy<Breaker>) {
+        if (auto wait = breaker_.allow(transport_.now())) {
+            fail(errc::circuit_open, "Circuit breaker is open, refusing to send request; the next probe is allowed in " +
+                                         detail::format_seconds(*wait));
+            result.info.retry_in = *wait;
+            co_return result;
+        }
+    }
+
+    const bool urllib3_mode = is_noop_policy<Retry>;
+    const int max_attempts = std::max(1, static_cast<int>(retry_.max_attempts(options.retries)));
+    int attempt = 0;
+    int consecutive_failures = 0;
+    bool call_succeeded = false;
+    std::optional<int> final_status;
+
+    // Returns false when `wait` would end past the execution deadline.
+    auto fits_deadline = [&](nanoseconds wait) {
+        return !deadline || transport_.now() + wait < *deadline;
+    };
+    auto deadline_message = [&](std::string_view what, nanoseconds wait) {
+        auto left = *deadline > transport_.now() ? *deadline - transport_.now() : nanoseconds(0);
+        return "execution deadline reached: " + std::string(what) + " of " + detail::format_seconds(wait) +
+               " would end past it (" + detail::format_seconds(left) +
+               " left before the safety buffer of " + detail::format_seconds(client.timeouts.safety_buffer) + ")";
+    };
+
+    // 2. The attempt loop.
+    while (true) {
+        ++attempt;
+        result.info.attempts = attempt;
+
+        if (deadline && transport_.now() >= *deadline) {
+            fail(errc::timed_out, deadline_message("attempt " + std::to_string(attempt), nanoseconds(0)));
+            break;
+        }
+
+        // 2.1 Rate limit: one token per attempt.
+        if constexpr (!is_noop_policy<RateLimit>) {
+            auto wait = rate_limit_.acquire(transport_.now());
+            if (wait > nanoseconds(0)) {
+                if (!fits_deadline(wait)) {
+                    fail(errc::timed_out, deadline_message("the rate-limit wait", wait));
+                    break;
+                }
+                co_await transport_.async_sleep(wait);
+            }
+        }
+
+        // 2.2 Credentials.
+        request req = base_request;
+        if constexpr (!is_noop_policy<Auth>)
+            auth_.apply(req);
+
+        // 2.3 Send.
+        auto send_opts = detail::make_send_options(client, options, transport_.now(), deadline);
+        const auto attempt_start = transport_.now();
+        send_result sent = co_await transport_.async_send(req, send_opts);
+        const auto latency = transport_.now() - attempt_start;
+
+        std::optional<int> status;
+        std::optional<nanoseconds> retry_after;
+        bool has_retry_after = false;
+        if (!sent.ec) {
+            status = sent.response.status();
+            if (auto value = sent.response.header("Retry-After")) {
+                has_retry_after = true;
+                retry_after = detail::parse_retry_after(*value, transport_.system_now());
+            }
+        }
+        final_status = status;
+
+        // 2.4 Classify and choose the delay before the next attempt.
+        std::optional<nanoseconds> delay;
+        bool retryable = false;
+        if (urllib3_mode) {
+            if (status)
+                retryable = options.retries > 0 &&
+                            detail::urllib3_retries_status(req.method, *status, options.status_list_to_retry,
+                                                           has_retry_after);
+            else
+                retryable = options.retries > 0 && detail::urllib3_retries_error(req.method, sent.ec, sent.request_sent);
+            if (retryable && attempt < max_attempts)
+                delay = detail::urllib3_sleep(consecutive_failures + 1, options.backoff_factor,
+                                              options.backoff_jitter, retry_after);
+        } else {
+            attempt_outcome outcome;
+            outcome.attempt = attempt;
+            outcome.max_attempts = max_attempts;
+            outcome.method = req.method;
+            outcome.status = status;
+            outcome.ec = sent.ec;
+            outcome.request_sent = sent.request_sent;
+            outcome.retry_after = retry_after;
+            outcome.retry_statuses = options.status_list_to_retry;
+            outcome.now = transport_.now();
+            if (attempt < max_attempts)
+                delay = retry_.next_delay(outcome);
+            retryable = delay.has_value();
+        }
+
+        if constexpr (!is_noop_policy<Metrics>) {
+            attempt_record record;
+            record.method = req.method;
+            record.url = req.url;
+            record.attempt = attempt;
+            record.status = status;
+            record.ec = sent.ec;
+            record.latency = std::chrono::duration_cast<nanoseconds>(latency);
+            record.next_delay = delay;
+            record.with_metrics = options.with_metrics;
+            metrics_.on_attempt(record);
+        }
+
+        if (delay) {
+            ++consecutive_failures;
+            if (!fits_deadline(*delay)) {
+                if (status) {
+                    result.response = sent.response;
+                    result.info.last_response = sent.response;
+                }
+                result.info.retry_after = retry_after;
+                fail(status && *status == 429 ? errc::rate_limited : errc::timed_out,
+                     deadline_message("the retry sleep", *delay));
+                break;
+            }
+            co_await transport_.async_sleep(*delay);
+            continue;
+        }
+
+        // 3. The final outcome of the call.
+        if (sent.ec) {
+            result.ec = sent.ec;
+            result.info.message = detail::network_error_message(sent.ec, sent.message, client.verify);
+            break;
+        }
+
+        result.response = std::move(sent.response);
+        if (retryable && options.raise_on_status) {
+            fail(errc::retries_exhausted, "Max Retries Error- Request attempts with " + std::to_string(options.retries) +
+                                              " retries failed. \nReason: too many " + std::to_string(*status) +
+                                              " error responses");
+            result.info.last_response = result.response;
+            break;
+        }
+
+        if (!detail::status_is_valid(*status, options.ok_codes.empty() ? client.ok_codes : options.ok_codes)) {
+            if (options.error_handler) {
+                try {
+                    options.error_handler(result.response);
+                } catch (...) {
+                    if constexpr (!is_noop_policy<Breaker>)
+                        breaker_.record_failure(transport_.now());
+                    throw;
+                }
+            } else {
+                auto code = detail::status_error_code(*status);
+                fail(code, detail::status_error_message(result.response));
+                result.info.last_response = result.response;
+                result.info.retry_after = retry_after;
+                break;
+            }
+        }
+
+        // 4. Cast the response for resp_type.
+        std::string message;
+        if (!detail::check_resp_type(result.response, options, message)) {
+            fail(errc::invalid_response, std::move(message));
+            result.info.last_response = result.response;
+            // The server answered as it should; the body is the caller's problem.
+            call_succeeded = true;
+            break;
+        }
+        call_succeeded = true;
+        break;
+    }
+
+    // 5. The breaker and the metrics see the call's final outcome.
+    if constexpr (!is_noop_policy<Breaker>) {
+        if (call_succeeded)
+            breaker_.record_success(transport_.now());
+        else if (result.ec != errc::circuit_open)
+            breaker_.record_failure(transport_.now());
+    }
+    if constexpr (!is_noop_policy<Metrics>) {
+        call_record record;
+        record.method = base_request.method;
+        record.url = base_request.url;
+        record.attempts = attempt;
+        record.status = final_status;
+        record.ec = result.ec;
+        record.elapsed = std::chrono::duration_cast<nanoseconds>(transport_.now() - call_start);
+        record.with_metrics = options.with_metrics;
+        metrics_.on_call(record);
+    }
+    co_return result;
+}
+
+}  // namespace content_client
+
+#endif
