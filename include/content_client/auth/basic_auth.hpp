@@ -1,0 +1,40 @@
+// HTTP Basic authentication (RFC 7617).
+#ifndef CONTENT_CLIENT_AUTH_BASIC_AUTH_HPP
+#define CONTENT_CLIENT_AUTH_BASIC_AUTH_HPP
+
+#include <content_client/detail/text.hpp>
+#include <content_client/error.hpp>
+#include <content_client/transport/message.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace content_client {
+
+/// Sends `Authorization: Basic <base64(username:password)>` over UTF-8.
+///
+/// Throws `configuration_error` for an empty user name or one containing
+/// `:`, which Basic authentication cannot carry. An empty password is allowed.
+class basic_auth {
+public:
+    basic_auth(std::string username, std::string password)
+    {
+        if (username.empty())
+            throw configuration_error("basic_auth requires a non-empty username");
+        if (username.find(':') != std::string::npos)
+            throw configuration_error("basic_auth: the username contains ':', which Basic authentication cannot "
+                                      "carry (RFC 7617 section 2)");
+        value_ = "Basic " + detail::base64_encode(username + ":" + password);
+    }
+
+    void apply(request& req) const { req.headers.set("Authorization", value_); }
+
+    std::string_view name() const noexcept { return "basic"; }
+
+private:
+    std::string value_;
+};
+
+}  // namespace content_client
+
+#endif
