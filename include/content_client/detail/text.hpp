@@ -82,8 +82,15 @@ inline void append_python_json_string(std::string& out, std::string_view s)
         }
 
         // simdjson validated the UTF-8, so the sequence length follows from the lead byte.
-        int length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-        unsigned cp = c & (length == 4 ? 0x07 : length == 3 ? 0x0f : 0x1f);
+        int length = 2;
+        unsigned cp = c & 0x1fu;
+        if (c >= 0xf0) {
+            length = 4;
+            cp = c & 0x07u;
+        } else if (c >= 0xe0) {
+            length = 3;
+            cp = c & 0x0fu;
+        }
         for (int k = 1; k < length && i + static_cast<std::size_t>(k) < s.size(); ++k)
             cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3f);
         i += static_cast<std::size_t>(length);
@@ -98,19 +105,50 @@ inline void append_python_json_string(std::string& out, std::string_view s)
     out += '"';
 }
 
-/// Formats a double as Python's `repr` does for ordinary values: the shortest
-/// form that reads back the same, with `.0` added to integral values.
+/// Formats a double as Python's `repr` does: the shortest digits that read
+/// back the same, in positional notation when the decimal exponent is from
+/// -5 to 15 (`100000.0`, `0.0001`), else as `1e+16` or `1e-05`.
 inline std::string python_float_repr(double value)
 {
     if (std::isnan(value))
         return "NaN";
     if (std::isinf(value))
         return value > 0 ? "Infinity" : "-Infinity";
+
+    // Shortest round-trip digits in scientific form, for example "-1.25e-07".
     char buffer[64];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    std::string out(buffer, end);
-    if (out.find_first_of(".e") == std::string::npos)
-        out += ".0";
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+    std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+    std::string out;
+    if (text.front() == '-') {
+        out += '-';
+        text.remove_prefix(1);
+    }
+    const auto e = text.find('e');
+    std::string digits(text.substr(0, e));
+    std::erase(digits, '.');
+    int exponent = 0;
+    std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), text.data() + text.size(), exponent);
+
+    if (exponent < -4 || exponent >= 16) {
+        out += digits.substr(0, 1);
+        if (digits.size() > 1)
+            out += "." + digits.substr(1);
+        out += exponent < 0 ? "e-" : "e+";
+        const int magnitude = exponent < 0 ? -exponent : exponent;
+        if (magnitude < 10)
+            out += '0';
+        out += std::to_string(magnitude);
+    } else if (exponent < 0) {
+        out += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    } else {
+        const auto integral = static_cast<std::size_t>(exponent) + 1;
+        if (digits.size() <= integral) {
+            out += digits + std::string(integral - digits.size(), '0') + ".0";
+        } else {
+            out += digits.substr(0, integral) + "." + digits.substr(integral);
+        }
+    }
     return out;
 }
 
@@ -122,7 +160,9 @@ inline void append_python_json(std::string& out, simdjson::dom::element element)
     case simdjson::dom::element_type::ARRAY: {
         out += '[';
         bool first = true;
-        for (auto item : element.get_array().value_unsafe()) {
+        // Keep the array in a variable: iterating the temporary result would dangle.
+        simdjson::dom::array array = element.get_array().value_unsafe();
+        for (auto item : array) {
             if (!first)
                 out += ", ";
             first = false;
@@ -134,7 +174,8 @@ inline void append_python_json(std::string& out, simdjson::dom::element element)
     case simdjson::dom::element_type::OBJECT: {
         out += '{';
         bool first = true;
-        for (auto field : element.get_object().value_unsafe()) {
+        simdjson::dom::object object = element.get_object().value_unsafe();
+        for (auto field : object) {
             if (!first)
                 out += ", ";
             first = false;

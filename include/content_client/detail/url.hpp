@@ -109,7 +109,10 @@ inline std::string build_url(std::string_view base_url, std::string_view url_suf
 
     auto parsed = boost::urls::parse_uri(joined);
     if (!parsed) {
-        message = "invalid URL '" + joined + "': " + parsed.error().message();
+        if (joined.find("://") == std::string::npos)
+            message = "invalid URL '" + joined + "': it must be absolute, starting with http:// or https://";
+        else
+            message = "invalid URL '" + joined + "': " + parsed.error().message();
         return {};
     }
     boost::urls::url url = *parsed;

@@ -2,6 +2,8 @@
 #ifndef CONTENT_CLIENT_IMPL_BASIC_CONTENT_CLIENT_HPP
 #define CONTENT_CLIENT_IMPL_BASIC_CONTENT_CLIENT_HPP
 
+#include <content_client/auth/auth_context.hpp>
+#include <content_client/detail/config.hpp>
 #include <content_client/detail/request_builder.hpp>
 #include <content_client/detail/response_checks.hpp>
 #include <content_client/detail/retry_after.hpp>
@@ -12,18 +14,63 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace content_client {
 
 namespace detail {
 
+/// The longest timeout accepted; longer ones would overflow the clocks' arithmetic.
+inline constexpr seconds_f max_duration{365.0 * 24 * 3600};
+
+/// The most retries a call may ask for.
+inline constexpr int max_retries = 1000;
+
+/// Checks the options of one call; returns false and sets `message` for the first invalid one.
+inline bool check_request_options(const request_options& o, std::string& message)
+{
+    if (o.retries < 0 || o.retries > max_retries) {
+        message = "invalid request_options.retries (" + std::to_string(o.retries) + "): it must be between 0 and " +
+                  std::to_string(max_retries);
+        return false;
+    }
+    if (!(o.backoff_factor >= 0) || o.backoff_factor > max_duration.count()) {
+        message = "invalid request_options.backoff_factor (" + python_float_repr(o.backoff_factor) +
+                  "): it must be 0 or more seconds";
+        return false;
+    }
+    if (!(o.backoff_jitter >= 0) || o.backoff_jitter > max_duration.count()) {
+        message = "invalid request_options.backoff_jitter (" + python_float_repr(o.backoff_jitter) +
+                  "): it must be 0 or more seconds";
+        return false;
+    }
+    if (o.timeout) {
+        for (auto value : {o.timeout->connect, o.timeout->read}) {
+            if (!(value.count() > 0) || value > max_duration) {
+                message = "invalid request_options.timeout (" + format_seconds(value) +
+                          "): it must be a positive number of seconds, at most 365 days";
+                return false;
+            }
+        }
+    }
+    for (int code : o.ok_codes) {
+        if (code < 100 || code > 599) {
+            message = "invalid status " + std::to_string(code) +
+                      " in request_options.ok_codes: a status is between 100 and 599";
+            return false;
+        }
+    }
+    return true;
+}
+
 /// Checks the client's options; throws `configuration_error` naming the first invalid field.
 inline void check_client_options(const client_options& o)
 {
     auto positive = [](seconds_f value, std::string_view field) {
-        if (!(value.count() > 0) || !std::isfinite(value.count()))
+        if (!(value.count() > 0) || value > max_duration)
             throw configuration_error("invalid " + std::string(field) + " (" + format_seconds(value) +
-                                      "): it must be a positive number of seconds");
+                                      "): it must be a positive number of seconds, at most 365 days");
     };
     positive(o.timeout, "client_options.timeout");
     positive(o.timeouts.connect, "timeouts.connect");
@@ -46,6 +93,15 @@ inline void check_client_options(const client_options& o)
         throw configuration_error("invalid client_options.max_body_size (0): it must be at least 1 byte");
     if (o.max_header_size == 0)
         throw configuration_error("invalid client_options.max_header_size (0): it must be at least 1 byte");
+    if (o.max_redirects < 0)
+        throw configuration_error("invalid client_options.max_redirects (" + std::to_string(o.max_redirects) +
+                                  "): it must be 0 or more");
+    if (o.max_connections_per_host == 0)
+        throw configuration_error("invalid client_options.max_connections_per_host (0): it must be at least 1");
+    positive(o.idle_timeout, "client_options.idle_timeout");
+    if (o.client_cert_file.empty() != o.client_key_file.empty())
+        throw configuration_error("client_options.client_cert_file and client_options.client_key_file must be set "
+                                  "together for mutual TLS");
 
     std::string message;
     if (!check_headers(o.headers, "client_options.headers", message))
@@ -83,6 +139,7 @@ inline send_options make_send_options(const client_options& client, const reques
     if (execution_deadline && *execution_deadline < *so.deadline)
         so.deadline = execution_deadline;
     so.follow_redirects = call.allow_redirects && !call.raise_on_redirect;
+    so.max_redirects = client.max_redirects;
     return so;
 }
 
@@ -132,6 +189,8 @@ response basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metric
     return std::move(result->response);
 }
 
+CONTENT_CLIENT_COROUTINES_BEGIN
+
 template <transport Transport, auth_handler Auth, retry_strategy Retry, rate_limiter RateLimit, breaker Breaker,
           metrics_recorder Metrics>
 boost::asio::awaitable<detail::call_result>
@@ -154,7 +213,8 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
     request base_request;
     {
         std::string message;
-        if (!detail::build_request(client, method, url_suffix, options, base_request, message)) {
+        if (!detail::check_request_options(options, message) ||
+            !detail::build_request(client, method, url_suffix, options, base_request, message)) {
             fail(errc::invalid_configuration, std::move(message));
             co_return result;
         }
@@ -173,9 +233,21 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
     const bool urllib3_mode = is_noop_policy<Retry>;
     const int max_attempts = std::max(1, static_cast<int>(retry_.max_attempts(options.retries)));
     int attempt = 0;
+    int sent_attempts = 0;
     int consecutive_failures = 0;
     bool call_succeeded = false;
+    bool unauthorized_retry_used = false;
     std::optional<int> final_status;
+
+    std::vector<std::string> sensitive_headers;
+    if constexpr (auth_with_sensitive_headers<Auth>)
+        sensitive_headers = auth_.sensitive_headers();
+    auth_context auth_ctx;
+    if constexpr (auth_with_prepare<Auth>) {
+        auth_ctx.send = [this](const request& r, const send_options& o) { return transport_.async_send(r, o); };
+        auth_ctx.now = [this] { return transport_.now(); };
+        auth_ctx.system_now = [this] { return transport_.system_now(); };
+    }
 
     // Returns false when `wait` would end past the execution deadline.
     auto fits_deadline = [&](nanoseconds wait) {
@@ -191,7 +263,8 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
     // 2. The attempt loop.
     while (true) {
         ++attempt;
-        result.info.attempts = attempt;
+        ++sent_attempts;
+        result.info.attempts = sent_attempts;
 
         if (deadline && transport_.now() >= *deadline) {
             fail(errc::timed_out, deadline_message("attempt " + std::to_string(attempt), nanoseconds(0)));
@@ -210,16 +283,30 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
             }
         }
 
-        // 2.2 Credentials.
+        // 2.2 Credentials: fetch or refresh a token when the handler needs one.
+        if constexpr (auth_with_prepare<Auth>) {
+            auto prepared = co_await auth_.async_prepare(auth_ctx);
+            if (prepared.ec) {
+                result.ec = prepared.ec;
+                result.info.message = std::move(prepared.message);
+                break;
+            }
+        }
         request req = base_request;
         if constexpr (!is_noop_policy<Auth>)
             auth_.apply(req);
 
         // 2.3 Send.
         auto send_opts = detail::make_send_options(client, options, transport_.now(), deadline);
+        send_opts.sensitive_headers = sensitive_headers;
         const auto attempt_start = transport_.now();
         send_result sent = co_await transport_.async_send(req, send_opts);
         const auto latency = transport_.now() - attempt_start;
+
+        // The attempt's own timeout, unlike the execution deadline, is a
+        // read or connect timeout that a retry may cure.
+        if (sent.ec == errc::timed_out && (!deadline || *send_opts.deadline < *deadline))
+            sent.ec = make_error_code(sent.request_sent ? errc::read_timeout : errc::connect_timeout);
 
         std::optional<int> status;
         std::optional<nanoseconds> retry_after;
@@ -233,14 +320,31 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         }
         final_status = status;
 
+        // A 401 makes the handler drop its token; the call tries once more at once.
+        if constexpr (auth_with_unauthorized_hook<Auth>) {
+            if (status && *status == 401 && !unauthorized_retry_used && auth_.on_unauthorized(req)) {
+                unauthorized_retry_used = true;
+                --attempt;
+                continue;
+            }
+        }
+
+        // A 429's Retry-After pauses every attempt that the rate limiter spaces.
+        if constexpr (requires { rate_limit_.on_retry_after(transport_.now(), std::chrono::nanoseconds()); }) {
+            if (status && *status == 429 && retry_after)
+                rate_limit_.on_retry_after(transport_.now(), *retry_after);
+        }
+
         // 2.4 Classify and choose the delay before the next attempt.
         std::optional<nanoseconds> delay;
         bool retryable = false;
         if (urllib3_mode) {
+            // urllib3 honours Retry-After only while retries remain, so an
+            // exhausted unlisted 429 is returned as a response, not as retry_error.
             if (status)
                 retryable = options.retries > 0 &&
                             detail::urllib3_retries_status(req.method, *status, options.status_list_to_retry,
-                                                           has_retry_after);
+                                                           has_retry_after && attempt < max_attempts);
             else
                 retryable = options.retries > 0 && detail::urllib3_retries_error(req.method, sent.ec, sent.request_sent);
             if (retryable && attempt < max_attempts)
@@ -278,14 +382,29 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if (delay) {
             ++consecutive_failures;
             if (!fits_deadline(*delay)) {
+                // A server-requested wait past the deadline fails with the
+                // status's own error, which carries the Retry-After value.
                 if (status) {
                     result.response = sent.response;
                     result.info.last_response = sent.response;
                 }
                 result.info.retry_after = retry_after;
-                fail(status && *status == 429 ? errc::rate_limited : errc::timed_out,
-                     deadline_message("the retry sleep", *delay));
+                const bool server_wait = status && retry_after && *delay == *retry_after;
+                fail(server_wait ? detail::status_error_code(*status) : errc::timed_out,
+                     deadline_message(server_wait ? "the server's Retry-After wait" : "the retry sleep", *delay));
                 break;
+            }
+
+            // A retry does not start while the breaker is open.
+            if constexpr (requires { { breaker_.is_open(transport_.now()) } -> std::convertible_to<bool>; }) {
+                if (breaker_.is_open(transport_.now())) {
+                    if (status) {
+                        result.response = sent.response;
+                        result.info.last_response = sent.response;
+                    }
+                    fail(errc::circuit_open, "Circuit breaker is open, refusing to retry the request");
+                    break;
+                }
             }
             co_await transport_.async_sleep(*delay);
             continue;
@@ -295,6 +414,11 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if (sent.ec) {
             result.ec = sent.ec;
             result.info.message = detail::network_error_message(sent.ec, sent.message, client.verify);
+            // A policy that retried network failures reports their exhaustion as retry_error.
+            if (!urllib3_mode && attempt > 1 && is_network_error(sent.ec)) {
+                result.ec = make_error_code(errc::retries_exhausted);
+                result.info.message = "Exceeded retry attempts: " + result.info.message;
+            }
             break;
         }
 
@@ -330,7 +454,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if (!detail::check_resp_type(result.response, options, message)) {
             fail(errc::invalid_response, std::move(message));
             result.info.last_response = result.response;
-            // The server answered as it should; the body is the caller's problem.
+            // The status was valid, so the breaker counts a success although the body did not decode.
             call_succeeded = true;
             break;
         }
@@ -342,14 +466,14 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
     if constexpr (!is_noop_policy<Breaker>) {
         if (call_succeeded)
             breaker_.record_success(transport_.now());
-        else if (result.ec != errc::circuit_open)
+        else
             breaker_.record_failure(transport_.now());
     }
     if constexpr (!is_noop_policy<Metrics>) {
         call_record record;
         record.method = base_request.method;
         record.url = base_request.url;
-        record.attempts = attempt;
+        record.attempts = sent_attempts;
         record.status = final_status;
         record.ec = result.ec;
         record.elapsed = std::chrono::duration_cast<nanoseconds>(transport_.now() - call_start);
@@ -358,6 +482,8 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
     }
     co_return result;
 }
+
+CONTENT_CLIENT_COROUTINES_END
 
 }  // namespace content_client
 
