@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -41,7 +42,7 @@ enum class errc {
     circuit_open,
     /// Every attempt failed on the network.
     retries_exhausted,
-    /// An option or policy field holds an invalid value.
+    /// An option or policy field has an invalid value.
     invalid_configuration,
     /// Name resolution or the TCP connection failed.
     connection_failed,
@@ -63,6 +64,10 @@ enum class errc {
     invalid_response,
     /// Too many redirects, or a redirect loop.
     too_many_redirects,
+    /// A state store could not read or write its storage.
+    state_store_failed,
+    /// A state store's storage holds data it cannot parse.
+    state_store_corrupt,
 };
 
 namespace detail {
@@ -95,6 +100,8 @@ public:
         case errc::headers_too_large: return "response headers too large";
         case errc::invalid_response: return "response body could not be decoded";
         case errc::too_many_redirects: return "too many redirects";
+        case errc::state_store_failed: return "state store read or write failed";
+        case errc::state_store_corrupt: return "state store data is not valid";
         }
         return "unknown content_client error";
     }
@@ -112,6 +119,12 @@ inline const boost::system::error_category& error_category() noexcept
 inline error_code make_error_code(errc e) noexcept
 {
     return {static_cast<int>(e), error_category()};
+}
+
+/// Writes the code as its category, value and message, for logs and test output.
+inline std::ostream& operator<<(std::ostream& os, errc e)
+{
+    return os << make_error_code(e);
 }
 
 /// Tells whether `ec` is one of the network failures that a retry may cure.
@@ -226,7 +239,7 @@ public:
     using error::error;
 };
 
-/// An option or a policy field holds an invalid value.
+/// An option or a policy field has an invalid value.
 class configuration_error : public error {
 public:
     explicit configuration_error(std::string message)
