@@ -3,6 +3,7 @@
 #define CONTENT_CLIENT_BASIC_CONTENT_CLIENT_HPP
 
 #include <content_client/content_client_fwd.hpp>
+#include <content_client/detail/config.hpp>
 #include <content_client/error.hpp>
 #include <content_client/options.hpp>
 #include <content_client/response.hpp>
@@ -30,7 +31,7 @@ struct client_config {
     std::chrono::steady_clock::time_point created{};
 };
 
-/// What one call produced: a response, or an error with its details.
+/// The result of one call: a response, or an error with its details.
 struct call_result {
     error_code ec{};
     diagnostics info;
@@ -39,11 +40,13 @@ struct call_result {
 
 }  // namespace detail
 
+CONTENT_CLIENT_COROUTINES_BEGIN
+
 /// An HTTP client for REST APIs, composed from a transport and five policies.
 ///
-/// `Transport` does the I/O and owns time; `Auth` adds credentials;
-/// `Retry` chooses attempts and delays; `RateLimit` spaces attempts;
-/// `Breaker` stops calls to a failing service; `Metrics` observes. Each
+/// `Transport` does the I/O and owns time. `Auth` adds credentials,
+/// `Retry` chooses attempts and delays, `RateLimit` spaces attempts,
+/// `Breaker` stops calls to a failing service and `Metrics` observes. Each
 /// policy's `no_*` default removes its step at compile time, so
 /// `basic_content_client<T>` behaves as BaseClient and costs what its
 /// transport and options cost.
@@ -214,6 +217,8 @@ private:
     [[no_unique_address]] Breaker breaker_;
     [[no_unique_address]] Metrics metrics_;
 };
+
+CONTENT_CLIENT_COROUTINES_END
 
 }  // namespace content_client
 

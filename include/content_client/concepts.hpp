@@ -17,7 +17,7 @@ namespace content_client {
 ///
 /// | expression | type | semantics |
 /// |---|---|---|
-/// | `t.async_send(req, opts)` | `asio::awaitable<send_result>` | sends one attempt, following redirects when `opts` says so |
+/// | `t.async_send(req, opts)` | `asio::awaitable<send_result>` | sends one attempt, following redirects when `opts.follow_redirects` is set |
 /// | `t.async_sleep(d)` | `asio::awaitable<void>` | suspends for `d` on the transport's clock |
 /// | `t.now()` | `std::chrono::steady_clock::time_point` | monotonic time; every policy receives it |
 /// | `t.system_now()` | `std::chrono::system_clock::time_point` | wall-clock time, for HTTP dates and stored expiries |

@@ -48,7 +48,7 @@ struct basic_credentials {
     std::string password{};
 };
 
-/// How `http_request` checks and decodes the response body.
+/// The check `http_request` applies to the response body.
 enum class resp_type {
     /// Parse the body as JSON; an empty body is an empty object.
     json,
@@ -101,8 +101,8 @@ struct upload_file {
 /// A per-call timeout: one value, or a (connect, read) pair as `requests` takes it.
 ///
 /// One value bounds the whole attempt, so a server that trickles one byte a
-/// second is stopped by it; a pair bounds connecting by the first and the
-/// whole attempt by their sum. The phases are also bounded by `timeout_settings`.
+/// second is stopped by it. A pair bounds connecting by the first value and
+/// the whole attempt by their sum. `timeout_settings` bounds each phase too.
 struct call_timeout {
     seconds_f connect{};
     seconds_f read{};
@@ -140,8 +140,8 @@ struct request_options {
     std::vector<upload_file> files{};
     /// Overrides the client's timeout for this call.
     std::optional<call_timeout> timeout{};
-    /// How the body is checked: see `content_client::resp_type`. Unset means
-    /// `json` for `http_request` and `response` for the verb helpers.
+    /// The check applied to the body (see `content_client::resp_type`). Unset
+    /// means `json` for `http_request` and `response` for the verb helpers.
     std::optional<content_client::resp_type> resp_type{};
     /// Valid statuses for this call; empty means the client's `ok_codes`.
     std::vector<int> ok_codes{};
@@ -199,6 +199,19 @@ struct client_options {
     std::size_t max_body_size = 256u * 1024u * 1024u;
     /// Largest accepted response header block, in bytes.
     std::size_t max_header_size = 64u * 1024u;
+    /// A PEM file of CA certificates trusted instead of the system store.
+    std::string ca_file{};
+    /// A PEM client certificate (chain) for mutual TLS; needs `client_key_file`.
+    std::string client_cert_file{};
+    /// The PEM private key of `client_cert_file`.
+    std::string client_key_file{};
+    /// Most redirects one request follows.
+    int max_redirects = 30;
+    /// Most connections open at once to one scheme, host and port; a request
+    /// beyond it waits up to `timeouts.pool` for a free one.
+    std::size_t max_connections_per_host = 10;
+    /// Idle pooled connections older than this are closed.
+    seconds_f idle_timeout{60.0};
 };
 
 }  // namespace content_client

@@ -11,7 +11,7 @@
 
 namespace content_client {
 
-/// What one attempt produced, given to the retry strategy.
+/// The outcome of one attempt, given to the retry strategy.
 struct attempt_outcome {
     /// The attempt that just ended, counting from 1.
     int attempt = 1;
@@ -32,7 +32,7 @@ struct attempt_outcome {
     std::chrono::steady_clock::time_point now{};
 };
 
-/// One attempt as the metrics policy sees it.
+/// The record of one attempt, given to the metrics policy.
 struct attempt_record {
     std::string_view method{};
     std::string_view url{};
@@ -45,7 +45,7 @@ struct attempt_record {
     bool with_metrics = false;
 };
 
-/// One call as the metrics policy sees it.
+/// The record of one call, given to the metrics policy.
 struct call_record {
     std::string_view method{};
     std::string_view url{};

@@ -330,7 +330,10 @@ private:
         time_point refresh_at{};
         bool single_use = false;
         try {
-            auto sent = co_await ctx.send(make_token_request(), opts);
+            // Named, not a temporary inside the co_await expression: g++ 12
+            // has destroyed such temporaries twice when an exception passes through.
+            const request token_request = make_token_request();
+            auto sent = co_await ctx.send(token_request, opts);
             result = interpret(sent, ctx.system_now(), token, refresh_at, single_use);
             if (!result.ec && state->save && !single_use) {
                 boost::json::object stored;

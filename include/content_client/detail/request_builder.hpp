@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <random>
 #include <string>
 #include <string_view>
@@ -110,6 +111,23 @@ inline bool build_request(const client_options& client, std::string_view method,
     if (!is_token(out.method)) {
         message = "invalid HTTP method '" + std::string(method) + "': a method is a non-empty token such as GET";
         return false;
+    }
+
+    for (int code : opts.ok_codes) {
+        if (code < 100 || code > 599) {
+            message = "invalid status " + std::to_string(code) +
+                      " in request_options.ok_codes: a status is between 100 and 599";
+            return false;
+        }
+    }
+    if (opts.timeout) {
+        for (auto value : {opts.timeout->connect, opts.timeout->read}) {
+            if (!(value.count() > 0) || !std::isfinite(value.count())) {
+                message = "invalid request_options.timeout (" + format_seconds(value) +
+                          "): it must be a positive number of seconds";
+                return false;
+            }
+        }
     }
 
     out.url = build_url(client.base_url, url_suffix, opts, message);

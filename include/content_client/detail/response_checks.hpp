@@ -17,7 +17,7 @@
 
 namespace content_client::detail {
 
-/// The longest body quoted in a "Failed to parse" message, in bytes.
+/// The maximum number of body bytes quoted in a "Failed to parse" message.
 inline constexpr std::size_t max_quoted_body = 4096;
 
 /// Tells whether `status` is valid: listed in `ok_codes` when that is not
@@ -72,10 +72,14 @@ inline std::string network_error_message(const error_code& ec, std::string_view 
     } else if (ec == errc::proxy_failed) {
         head = "Proxy Error - if the 'Use system proxy' checkbox in the integration configuration is selected, try "
                "clearing the checkbox.";
-    } else if (ec == errc::connection_failed || ec == errc::connection_reset) {
+    } else if (ec == errc::connection_failed || ec == errc::connection_reset || ec == errc::protocol_error) {
+        // requests raises ConnectionError for these, a broken status line included.
+        const char* type = ec == errc::connection_failed  ? "connection_failed"
+                           : ec == errc::connection_reset ? "connection_reset"
+                                                          : "protocol_error";
         head = "Verify that the server URL parameter is correct and that you have access to the server from your "
                "host.\nError Type: <content_client::errc::" +
-               std::string(ec == errc::connection_failed ? "connection_failed" : "connection_reset") + ">";
+               std::string(type) + ">";
     }
     if (head.empty())
         return std::string(detail.empty() ? std::string_view(ec.message()) : detail);

@@ -1,4 +1,4 @@
-// The retry policy of BaseClient: none unless a call asks for it.
+// The retry policy of BaseClient: no retry unless a call passes `retries`.
 #ifndef CONTENT_CLIENT_RETRY_NO_RETRY_HPP
 #define CONTENT_CLIENT_RETRY_NO_RETRY_HPP
 

@@ -3,6 +3,7 @@
 #define CONTENT_CLIENT_TESTING_MOCK_TRANSPORT_HPP
 
 #include <content_client/transport/message.hpp>
+#include <content_client/detail/config.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -66,11 +67,13 @@ struct recorded_request {
     send_options options{};
 };
 
-/// A transport that answers from a script and never touches the network.
+CONTENT_CLIENT_COROUTINES_BEGIN
+
+/// A transport that replies from a script and never touches the network.
 ///
-/// Replies are taken in order from a queue (`push`); when the queue is
-/// empty, the handler set with `on_request` answers; without one the call
-/// throws `std::logic_error` naming the request. Every received request is
+/// Replies are taken in order from a queue (`push`). When the queue is
+/// empty, the handler set with `on_request` builds the reply, and without
+/// one the call throws `std::logic_error` naming the request. Every received request is
 /// recorded. Time is virtual: `async_sleep` records the duration and moves
 /// the clock forward at once, so a test checks exact delays instantly.
 ///
@@ -107,11 +110,11 @@ public:
         push(std::move(reply));
     }
 
-    /// Sets the handler that answers when the queue is empty.
+    /// Sets the handler that builds replies when the queue is empty.
     void on_request(std::function<mock_reply(const request&)> handler)
     {
         std::lock_guard lock(state_->mutex);
-        state_->handler = std::move(handler);
+        state_->handler = std::make_shared<std::function<mock_reply(const request&)>>(std::move(handler));
     }
 
     /// Every request received so far, in order.
@@ -181,7 +184,7 @@ public:
         co_await boost::asio::post(co_await boost::asio::this_coro::executor, boost::asio::use_awaitable);
     }
 
-    /// Answers one attempt from the script.
+    /// Replies to one attempt from the script.
     boost::asio::awaitable<send_result> async_send(const request& req, const send_options& opts)
     {
         send_result result = answer(req, opts);
@@ -202,7 +205,9 @@ private:
     struct state {
         mutable std::mutex mutex;
         std::deque<mock_reply> replies;
-        std::function<mock_reply(const request&)> handler;
+        // Shared so that a stateful handler keeps its state across calls,
+        // which run it without the lock so that it may use the mock.
+        std::shared_ptr<std::function<mock_reply(const request&)>> handler;
         std::vector<recorded_request> requests;
         std::vector<std::chrono::nanoseconds> sleeps;
         std::chrono::nanoseconds elapsed{};
@@ -222,7 +227,7 @@ private:
         } else if (state_->handler) {
             auto handler = state_->handler;
             lock.unlock();
-            reply = handler(req);
+            reply = (*handler)(req);
             lock.lock();
         } else {
             throw std::logic_error("mock_transport: no scripted reply left for " + req.method + " " + req.url +
@@ -302,6 +307,8 @@ private:
 
     std::shared_ptr<state> state_{};
 };
+
+CONTENT_CLIENT_COROUTINES_END
 
 }  // namespace content_client::testing
 
