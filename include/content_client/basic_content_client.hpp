@@ -74,7 +74,10 @@ public:
                                   RateLimit rate_limit = RateLimit(), Breaker breaker = Breaker(),
                                   Metrics metrics = Metrics())
         requires std::constructible_from<Transport, const client_options&>
-        : basic_content_client(Transport(options), std::move(options), std::move(auth), std::move(retry),
+        // `options` is copied, not moved: the order in which arguments are
+        // evaluated is unspecified, and a move could empty the strings (such
+        // as `ca_file`) before the transport reads them.
+        : basic_content_client(Transport(options), options, std::move(auth), std::move(retry),
                                std::move(rate_limit), std::move(breaker), std::move(metrics))
     {
     }
@@ -139,7 +142,10 @@ public:
             ex,
             [this, method = std::move(method), url_suffix = std::move(url_suffix),
              options = std::move(options)]() mutable -> boost::asio::awaitable<response> {
-                auto result = co_await run_call(std::move(method), std::move(url_suffix), std::move(options));
+                // A named operation keeps the by-value arguments out of the
+                // co_await expression, whose temporaries g++ 12 can destroy twice.
+                auto call = run_call(std::move(method), std::move(url_suffix), std::move(options));
+                auto result = co_await std::move(call);
                 if (result.ec)
                     throw_error(result.ec, std::move(result.info));
                 co_return std::move(result.response);

@@ -352,9 +352,14 @@ BOOST_AUTO_TEST_CASE(async_request_with_use_awaitable)
     boost::asio::co_spawn(
         io,
         [&]() -> boost::asio::awaitable<void> {
-            received = co_await api.async_http_request("GET", "/items", {}, boost::asio::use_awaitable);
+            // Each operation is a named variable, not a temporary inside the
+            // co_await expression: g++ 12 has destroyed such temporaries twice
+            // when an exception passes through the co_await.
+            auto items = api.async_http_request("GET", "/items", {}, boost::asio::use_awaitable);
+            received = co_await std::move(items);
             try {
-                co_await api.async_http_request("GET", "/limited", {}, boost::asio::use_awaitable);
+                auto limited = api.async_http_request("GET", "/limited", {}, boost::asio::use_awaitable);
+                co_await std::move(limited);
             } catch (const cc::rate_limit_error&) {
                 rate_limited = true;
             }
