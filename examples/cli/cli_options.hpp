@@ -233,6 +233,45 @@ inline void set_proxy(command& cmd, std::string_view, std::string_view)
     cmd.client.proxy = true;
 }
 
+/// Returns `value` as a file path. The file itself is checked when the client is created.
+inline std::string parse_path(std::string_view flag, std::string_view value)
+{
+    if (value.empty())
+        reject_value(flag, value, "a file path");
+    return std::string(value);
+}
+
+inline void set_ca_file(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.client.ca_file = parse_path(flag, value);
+}
+
+inline void set_client_cert(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.client.client_cert_file = parse_path(flag, value);
+}
+
+inline void set_client_key(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.client.client_key_file = parse_path(flag, value);
+}
+
+inline void set_no_redirects(command& cmd, std::string_view, std::string_view)
+{
+    cmd.request.allow_redirects = false;
+}
+
+/// The largest `--max-redirects` value accepted.
+inline constexpr int max_redirects_limit = 1000;
+
+inline void set_max_redirects(command& cmd, std::string_view flag, std::string_view value)
+{
+    int redirects = 0;
+    if (!parse_int(value, redirects) || redirects < 0 || redirects > max_redirects_limit)
+        reject_value(flag, value, "a whole number from 0 to " + std::to_string(max_redirects_limit));
+    cmd.client.max_redirects = redirects;
+}
+
 /// One flag: its names, whether it takes a value, and what it sets.
 struct flag_spec {
     std::string_view long_name;
@@ -254,6 +293,11 @@ inline constexpr flag_spec flags[] = {
     {"--backoff-factor", '\0', true, set_backoff_factor},
     {"--insecure", '\0', false, set_insecure},
     {"--proxy", '\0', false, set_proxy},
+    {"--ca-file", '\0', true, set_ca_file},
+    {"--cert", '\0', true, set_client_cert},
+    {"--key", '\0', true, set_client_key},
+    {"--no-redirects", '\0', false, set_no_redirects},
+    {"--max-redirects", '\0', true, set_max_redirects},
 };
 
 inline const flag_spec* find_long_flag(std::string_view name)
@@ -341,6 +385,8 @@ inline command parse_command_line(std::span<const std::string_view> args)
 
     if (cmd.request.json_data && !cmd.request.data.empty())
         throw usage_error("--json and --data both set a body; give only one of them");
+    if (cmd.client.client_cert_file.empty() != cmd.client.client_key_file.empty())
+        throw usage_error("--cert and --key go together: give both for a client certificate, or neither");
     if (positional.size() != 2)
         throw usage_error("expected METHOD and URL, got " + std::to_string(positional.size()) +
                           (positional.size() == 1 ? " argument" : " arguments"));
@@ -457,6 +503,19 @@ Options (each option with a value also accepts --option=VALUE):
         Do not verify the server's TLS certificate and host name.
   --proxy
         Use HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment.
+  --ca-file PATH
+        Trust the CA certificates in the PEM file PATH instead of the
+        system trust store.
+  --cert PATH
+        Present the PEM client certificate (or chain) in PATH when the
+        server requests one (mutual TLS). Needs --key.
+  --key PATH
+        The unencrypted PEM private key of --cert.
+  --no-redirects
+        Print a redirect response instead of following it.
+  --max-redirects N
+        Follow at most N redirects (0 to 1000). Default: 30. One more
+        redirect fails the request.
   -h, --help
         Print this help and exit.
 

@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(https_through_connect_tunnel)
     BOOST_TEST(proxy.connect_requests() == 1u);
     BOOST_TEST_REQUIRE(proxy.targets().size() == 1u);
     BOOST_TEST(proxy.targets()[0] == "127.0.0.1:" + std::to_string(server.port()));
-    BOOST_TEST(server.requests_answered() == 2u);
+    BOOST_TEST(server.requests_received() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(https_tunnel_still_verifies_origin)

@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_CASE(unknown_ca_fails_verification)
     BOOST_TEST((e->code() == cc::errc::tls_failed), "code: " << e->code().message());
     BOOST_TEST(std::string(e->what()).starts_with(verification_failed), e->what());
     BOOST_TEST(contains(e->what(), "127.0.0.1:" + std::to_string(server.port())), e->what());
-    BOOST_TEST(server.requests_answered() == 0u);
+    BOOST_TEST(server.requests_received() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(trusted_ca_file_succeeds)
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(mutual_tls_without_client_certificate)
 
     BOOST_TEST_REQUIRE(e.has_value());
     BOOST_TEST((e->code() == cc::errc::tls_failed), "code: " << e->code().message() << ", message: " << e->what());
-    BOOST_TEST(server.requests_answered() == 0u);
+    BOOST_TEST(server.requests_received() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(missing_ca_file_rejected)
@@ -246,7 +246,7 @@ BOOST_AUTO_TEST_CASE(keep_alive_reuses_tls_connection)
     BOOST_TEST(!first.ec, first.message);
     BOOST_TEST(!second.ec, second.message);
     BOOST_TEST(server.connections_accepted() == 1u);
-    BOOST_TEST(server.requests_answered() == 2u);
+    BOOST_TEST(server.requests_received() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -104,8 +104,8 @@ public:
     std::size_t connections_accepted() const noexcept { return accepted_; }
     /// The number of TLS handshakes that succeeded so far.
     std::size_t handshakes_completed() const noexcept { return handshakes_; }
-    /// The number of requests answered so far.
-    std::size_t requests_answered() const noexcept { return answered_; }
+    /// The number of requests received so far, counted before their responses are written.
+    std::size_t requests_received() const noexcept { return received_; }
 
 private:
     using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
@@ -143,6 +143,7 @@ private:
             auto [read_error, read] = co_await http::async_read(stream, buffer, request, token);
             if (read_error)
                 co_return;
+            ++received_;
 
             http::response<http::string_body> response(http::status::ok, 11);
             response.set(http::field::content_type, "application/json");
@@ -157,7 +158,6 @@ private:
             auto [write_error, written] = co_await http::async_write(stream, response, token);
             if (write_error)
                 co_return;
-            ++answered_;
 
             if (options_.body_end == tls_body_end::close_notify) {
                 co_await stream.async_shutdown(token);
@@ -182,7 +182,7 @@ private:
     unsigned short port_ = 0;
     std::atomic<std::size_t> accepted_{0};
     std::atomic<std::size_t> handshakes_{0};
-    std::atomic<std::size_t> answered_{0};
+    std::atomic<std::size_t> received_{0};
     std::thread thread_;
 };
 

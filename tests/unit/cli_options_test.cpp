@@ -303,6 +303,81 @@ BOOST_AUTO_TEST_CASE(switch_with_value_rejected)
     BOOST_TEST(contains(message, "'yes'"));
 }
 
+BOOST_AUTO_TEST_CASE(tls_file_flags_set_paths)
+{
+    auto cmd = parse({"--ca-file", "/etc/ca.pem", "--cert=/etc/client.pem", "--key", "/etc/client-key.pem", "GET",
+                      "https://127.0.0.1/"});
+
+    BOOST_TEST(cmd.client.ca_file == "/etc/ca.pem");
+    BOOST_TEST(cmd.client.client_cert_file == "/etc/client.pem");
+    BOOST_TEST(cmd.client.client_key_file == "/etc/client-key.pem");
+}
+
+BOOST_AUTO_TEST_CASE(tls_files_default_empty)
+{
+    auto cmd = parse({"GET", "https://127.0.0.1/"});
+
+    BOOST_TEST(cmd.client.ca_file.empty());
+    BOOST_TEST(cmd.client.client_cert_file.empty());
+    BOOST_TEST(cmd.client.client_key_file.empty());
+}
+
+BOOST_AUTO_TEST_CASE(cert_without_key_rejected)
+{
+    auto cert_only = usage_message({"--cert", "/etc/client.pem", "GET", "https://127.0.0.1/"});
+    auto key_only = usage_message({"--key", "/etc/client-key.pem", "GET", "https://127.0.0.1/"});
+
+    BOOST_TEST(contains(cert_only, "--cert and --key"));
+    BOOST_TEST(contains(key_only, "--cert and --key"));
+}
+
+BOOST_AUTO_TEST_CASE(empty_path_rejected)
+{
+    for (std::string_view flag : {"--ca-file=", "--cert=", "--key="}) {
+        BOOST_TEST_CONTEXT("flag " << flag)
+        {
+            auto message = usage_message({flag, "GET", "https://127.0.0.1/"});
+            BOOST_TEST(contains(message, flag.substr(0, flag.size() - 1)));
+            BOOST_TEST(contains(message, "a file path"));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(redirect_flags_set_options)
+{
+    auto defaults = parse({"GET", "http://127.0.0.1/"});
+    auto no_redirects = parse({"--no-redirects", "GET", "http://127.0.0.1/"});
+    auto limited = parse({"--max-redirects", "3", "GET", "http://127.0.0.1/"});
+    auto zero = parse({"--max-redirects=0", "GET", "http://127.0.0.1/"});
+
+    BOOST_TEST(defaults.request.allow_redirects);
+    BOOST_TEST(defaults.client.max_redirects == 30);
+    BOOST_TEST(!no_redirects.request.allow_redirects);
+    BOOST_TEST(limited.client.max_redirects == 3);
+    BOOST_TEST(limited.request.allow_redirects);
+    BOOST_TEST(zero.client.max_redirects == 0);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_max_redirects_rejected)
+{
+    for (std::string_view bad : {"-1", "1001", "many", "", "2.5"}) {
+        BOOST_TEST_CONTEXT("--max-redirects " << bad)
+        {
+            auto message = usage_message({"--max-redirects", bad, "GET", "http://127.0.0.1/"});
+            BOOST_TEST(contains(message, "--max-redirects"));
+            BOOST_TEST(contains(message, "0 to 1000"));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(no_redirects_takes_no_value)
+{
+    auto message = usage_message({"--no-redirects=1", "GET", "http://127.0.0.1/"});
+
+    BOOST_TEST(contains(message, "--no-redirects"));
+    BOOST_TEST(contains(message, "takes no value"));
+}
+
 BOOST_AUTO_TEST_CASE(unknown_flags_rejected)
 {
     for (std::string_view bad : {"--verbose", "--retries-max=3", "-x", "--HEADER"}) {
