@@ -2,6 +2,10 @@
 #ifndef CONTENT_CLIENT_IMPL_BASIC_CONTENT_CLIENT_HPP
 #define CONTENT_CLIENT_IMPL_BASIC_CONTENT_CLIENT_HPP
 
+// The class this file defines members of; basic_content_client.hpp includes
+// this file at its end, and the include guard above makes that cycle safe.
+#include <content_client/basic_content_client.hpp>
+
 #include <content_client/auth/auth_context.hpp>
 #include <content_client/detail/config.hpp>
 #include <content_client/detail/request_builder.hpp>
