@@ -66,7 +66,7 @@ enum class errc {
     too_many_redirects,
     /// A state store could not read or write its storage.
     state_store_failed,
-    /// A state store's storage holds data it cannot parse.
+    /// A state store's storage contains data it cannot parse.
     state_store_corrupt,
 };
 

@@ -25,10 +25,10 @@ namespace content_client {
 
 namespace detail {
 
-/// The longest timeout accepted; longer ones would overflow the clocks' arithmetic.
+/// The maximum timeout accepted; a longer one would overflow the clocks' arithmetic.
 inline constexpr seconds_f max_duration{365.0 * 24 * 3600};
 
-/// The most retries a call may ask for.
+/// The maximum number of retries a call may request.
 inline constexpr int max_retries = 1000;
 
 /// Checks the options of one call; returns false and sets `message` for the first invalid one.

@@ -24,7 +24,7 @@ struct request {
     std::string body{};
 };
 
-/// How a transport sends one attempt.
+/// The settings a transport applies to one attempt.
 struct send_options {
     /// Bound on name resolution, TCP connect and the TLS handshake.
     std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
