@@ -1,7 +1,9 @@
-// content-client: send an HTTP request from the command line with base_client.
+// content-client: send an HTTP request from the command line.
 //
 // Run `content-client --help` for the flags, the output forms and the exit
-// statuses, which cli/cli_options.hpp implements.
+// statuses. cli/cli_options.hpp parses the command line and cli/cli_client.hpp
+// builds the client and sends the request.
+#include "cli_client.hpp"
 #include "cli_options.hpp"
 
 #include <content_client/content_client.hpp>
@@ -10,17 +12,6 @@
 #include <iostream>
 #include <string_view>
 #include <vector>
-
-namespace {
-
-void print_error(std::string_view message)
-{
-    std::cerr << "content-client: " << message;
-    if (message.empty() || message.back() != '\n')
-        std::cerr << '\n';
-}
-
-}  // namespace
 
 int main(int argc, char* argv[])
 {
@@ -31,7 +22,7 @@ int main(int argc, char* argv[])
     try {
         cmd = cli::parse_command_line(args);
     } catch (const cli::usage_error& e) {
-        print_error(e.what());
+        cli::write_error(std::cerr, e.what());
         return cli::exit_status::usage;
     }
     if (cmd.show_help) {
@@ -40,23 +31,12 @@ int main(int argc, char* argv[])
     }
 
     try {
-        content_client::base_client api(cmd.client);
-        auto res = api.http_request(cmd.method, {}, cmd.request);
-        cli::write_response(std::cout, res, cmd.output);
-        std::cout.flush();
-    } catch (const content_client::error& e) {
-        print_error(e.what());
-        return cli::exit_status_for(e);
+        auto make_transport = [&cmd] { return content_client::beast_transport(cmd.client); };
+        return cli::run_command(cmd, make_transport, std::cout, std::cerr);
     } catch (const std::exception& e) {
         // Anything else is unexpected (for example std::bad_alloc). Exit 10,
         // the documented status of failures without their own status.
-        print_error(e.what());
+        cli::write_error(std::cerr, e.what());
         return cli::exit_status::api_error;
     }
-
-    if (!std::cout) {
-        print_error("writing the response to standard output failed");
-        return cli::exit_status::api_error;
-    }
-    return cli::exit_status::success;
 }

@@ -5,9 +5,13 @@
 #ifndef CONTENT_CLIENT_EXAMPLES_CLI_OPTIONS_HPP
 #define CONTENT_CLIENT_EXAMPLES_CLI_OPTIONS_HPP
 
+#include <content_client/auth/oauth2_client_credentials.hpp>
+#include <content_client/breaker/circuit_breaker.hpp>
 #include <content_client/error.hpp>
 #include <content_client/options.hpp>
+#include <content_client/rate_limit/token_bucket.hpp>
 #include <content_client/response.hpp>
+#include <content_client/retry/exponential_retry.hpp>
 
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
@@ -17,8 +21,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -58,6 +66,56 @@ public:
     explicit usage_error(const std::string& message) : std::runtime_error(message + "; see content-client --help") {}
 };
 
+/// The largest accepted `--max-attempts`.
+inline constexpr int max_attempts_limit = 1000;
+
+/// The largest accepted `--repeat`, `--burst` and `--breaker-threshold`.
+inline constexpr int max_count = 1000000;
+
+/// The environment variables that stand in for the secret flags.
+namespace environment {
+inline constexpr std::string_view bearer = "CONTENT_CLIENT_BEARER";
+inline constexpr std::string_view api_key = "CONTENT_CLIENT_API_KEY";
+inline constexpr std::string_view basic = "CONTENT_CLIENT_BASIC";
+inline constexpr std::string_view client_secret = "CONTENT_CLIENT_CLIENT_SECRET";
+}  // namespace environment
+
+/// Looks up an environment variable; no value when it is unset.
+using environment_lookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+/// Reads the process environment with `std::getenv`.
+inline std::optional<std::string> process_environment(std::string_view name)
+{
+    const char* value = std::getenv(std::string(name).c_str());
+    if (!value)
+        return std::nullopt;
+    return std::string(value);
+}
+
+/// The authentication scheme a command line chooses.
+enum class auth_scheme { none, bearer, api_key, basic, oauth2 };
+
+/// The authentication flags as given, and the scheme they choose.
+///
+/// `parse_command_line` fills the secrets that the flags leave out from the
+/// environment and sets `scheme`. `make_auth` builds the handler.
+struct auth_choice {
+    auth_scheme scheme = auth_scheme::none;
+    std::optional<std::string> bearer_token{};
+    std::optional<std::string> api_key{};
+    std::optional<std::string> api_key_header{};
+    std::optional<std::string> api_key_param{};
+    /// `USER:PASSWORD`, split at the first colon.
+    std::optional<std::string> basic{};
+    std::optional<std::string> token_url{};
+    std::optional<std::string> client_id{};
+    std::optional<std::string> client_secret{};
+    std::optional<std::string> scope{};
+    std::optional<std::string> audience{};
+    /// The `--state-file` path, where the OAuth2 token is kept between runs; empty for none.
+    std::string state_file{};
+};
+
 /// A parsed command line: the request to send and how to print its result.
 struct command {
     /// Set by `-h` or `--help`, after which nothing else is parsed.
@@ -69,6 +127,18 @@ struct command {
     content_client::request_options request{};
     /// The `--resp-type` value, `json` unless given.
     content_client::resp_type output = content_client::resp_type::json;
+    /// The `exponential_retry` settings, set by any of its flags; without
+    /// them the client retries as BaseClient does (`--retries`).
+    std::optional<content_client::retry_policy> retry{};
+    /// The token bucket; a rate of 0 (the default) means no limit.
+    content_client::rate_limit_policy rate_limit{};
+    /// The circuit breaker, set by its flags; without them it never opens.
+    std::optional<content_client::circuit_breaker_policy> breaker{};
+    auth_choice auth{};
+    /// How many times the request is sent, one call after the other.
+    int repeat = 1;
+    /// Write one line per attempt to standard error.
+    bool verbose = false;
 };
 
 namespace detail {
@@ -272,6 +342,186 @@ inline void set_max_redirects(command& cmd, std::string_view flag, std::string_v
     cmd.client.max_redirects = redirects;
 }
 
+/// Parses a number of seconds from 0 (when `allow_zero`) or above 0, to 365 days.
+inline content_client::seconds_f parse_seconds(std::string_view flag, std::string_view value, bool allow_zero)
+{
+    double seconds = 0;
+    if (!parse_finite_double(value, seconds) || seconds < 0 || (!allow_zero && seconds == 0) ||
+        seconds > max_timeout_seconds)
+        reject_value(flag, value,
+                     allow_zero ? "a number of seconds from 0 to 31536000 (365 days)"
+                                : "a number of seconds greater than 0 and at most 31536000 (365 days)");
+    return content_client::seconds_f{seconds};
+}
+
+/// Parses a whole number from `min` to `max`.
+inline int parse_count(std::string_view flag, std::string_view value, int min, int max)
+{
+    int count = 0;
+    if (!parse_int(value, count) || count < min || count > max)
+        reject_value(flag, value, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    return count;
+}
+
+/// Returns the retry settings, creating them: any retry flag selects `exponential_retry`.
+inline content_client::retry_policy& retry_settings(command& cmd)
+{
+    if (!cmd.retry)
+        cmd.retry.emplace();
+    return *cmd.retry;
+}
+
+inline void set_max_attempts(command& cmd, std::string_view flag, std::string_view value)
+{
+    retry_settings(cmd).max_attempts = parse_count(flag, value, 1, max_attempts_limit);
+}
+
+inline void set_initial_delay(command& cmd, std::string_view flag, std::string_view value)
+{
+    retry_settings(cmd).initial_delay = parse_seconds(flag, value, true);
+}
+
+inline void set_max_delay(command& cmd, std::string_view flag, std::string_view value)
+{
+    retry_settings(cmd).max_delay = parse_seconds(flag, value, false);
+}
+
+inline void set_multiplier(command& cmd, std::string_view flag, std::string_view value)
+{
+    double multiplier = 0;
+    if (!parse_finite_double(value, multiplier) || multiplier < 1.0)
+        reject_value(flag, value, "a number of at least 1.0");
+    retry_settings(cmd).multiplier = multiplier;
+}
+
+inline void set_jitter(command& cmd, std::string_view flag, std::string_view value)
+{
+    double jitter = 0;
+    if (!parse_finite_double(value, jitter) || jitter < 0.0 || jitter > 1.0)
+        reject_value(flag, value, "a fraction from 0.0 to 1.0, such as 0.2 for 20 %");
+    retry_settings(cmd).jitter = jitter;
+}
+
+inline void set_max_retry_after(command& cmd, std::string_view flag, std::string_view value)
+{
+    retry_settings(cmd).max_retry_after = parse_seconds(flag, value, true);
+}
+
+inline void set_rate(command& cmd, std::string_view flag, std::string_view value)
+{
+    double rate = 0;
+    if (!parse_finite_double(value, rate) || rate < 0)
+        reject_value(flag, value, "a number of requests per second, 0 or more (0 means no limit)");
+    cmd.rate_limit.rate_per_second = rate;
+}
+
+inline void set_burst(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.rate_limit.burst = parse_count(flag, value, 1, max_count);
+}
+
+/// Returns the breaker settings, creating them with the reference's defaults.
+inline content_client::circuit_breaker_policy& breaker_settings(command& cmd)
+{
+    if (!cmd.breaker)
+        cmd.breaker.emplace();
+    return *cmd.breaker;
+}
+
+inline void set_breaker_threshold(command& cmd, std::string_view flag, std::string_view value)
+{
+    breaker_settings(cmd).failure_threshold = parse_count(flag, value, 1, max_count);
+}
+
+inline void set_breaker_recovery(command& cmd, std::string_view flag, std::string_view value)
+{
+    breaker_settings(cmd).recovery_timeout = parse_seconds(flag, value, false);
+}
+
+inline void set_execution(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.client.timeouts.execution = parse_seconds(flag, value, false);
+}
+
+inline void set_safety_buffer(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.client.timeouts.safety_buffer = parse_seconds(flag, value, false);
+}
+
+inline void set_repeat(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.repeat = parse_count(flag, value, 1, max_count);
+}
+
+inline void set_verbose(command& cmd, std::string_view, std::string_view)
+{
+    cmd.verbose = true;
+}
+
+/// Returns a non-empty flag value. The message never shows the value,
+/// because these flags carry secrets or their companions.
+inline std::string non_empty(std::string_view flag, std::string_view value)
+{
+    if (value.empty())
+        throw usage_error("empty value for " + std::string(flag) + ": expected a non-empty value");
+    return std::string(value);
+}
+
+inline void set_bearer(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.bearer_token = non_empty(flag, value);
+}
+
+inline void set_api_key(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.api_key = non_empty(flag, value);
+}
+
+inline void set_api_key_header(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.api_key_header = non_empty(flag, value);
+}
+
+inline void set_api_key_param(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.api_key_param = non_empty(flag, value);
+}
+
+inline void set_basic(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.basic = non_empty(flag, value);
+}
+
+inline void set_token_url(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.token_url = non_empty(flag, value);
+}
+
+inline void set_client_id(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.client_id = non_empty(flag, value);
+}
+
+inline void set_client_secret(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.client_secret = non_empty(flag, value);
+}
+
+inline void set_scope(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.scope = non_empty(flag, value);
+}
+
+inline void set_audience(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.audience = non_empty(flag, value);
+}
+
+inline void set_state_file(command& cmd, std::string_view flag, std::string_view value)
+{
+    cmd.auth.state_file = parse_path(flag, value);
+}
+
 /// One flag: its names, whether it takes a value, and what it sets.
 struct flag_spec {
     std::string_view long_name;
@@ -298,6 +548,31 @@ inline constexpr flag_spec flags[] = {
     {"--key", '\0', true, set_client_key},
     {"--no-redirects", '\0', false, set_no_redirects},
     {"--max-redirects", '\0', true, set_max_redirects},
+    {"--max-attempts", '\0', true, set_max_attempts},
+    {"--initial-delay", '\0', true, set_initial_delay},
+    {"--max-delay", '\0', true, set_max_delay},
+    {"--multiplier", '\0', true, set_multiplier},
+    {"--jitter", '\0', true, set_jitter},
+    {"--max-retry-after", '\0', true, set_max_retry_after},
+    {"--rate", '\0', true, set_rate},
+    {"--burst", '\0', true, set_burst},
+    {"--breaker-threshold", '\0', true, set_breaker_threshold},
+    {"--breaker-recovery", '\0', true, set_breaker_recovery},
+    {"--execution", '\0', true, set_execution},
+    {"--safety-buffer", '\0', true, set_safety_buffer},
+    {"--repeat", '\0', true, set_repeat},
+    {"--verbose", 'v', false, set_verbose},
+    {"--bearer", '\0', true, set_bearer},
+    {"--api-key", '\0', true, set_api_key},
+    {"--api-key-header", '\0', true, set_api_key_header},
+    {"--api-key-param", '\0', true, set_api_key_param},
+    {"--basic", '\0', true, set_basic},
+    {"--oauth2-token-url", '\0', true, set_token_url},
+    {"--client-id", '\0', true, set_client_id},
+    {"--client-secret", '\0', true, set_client_secret},
+    {"--scope", '\0', true, set_scope},
+    {"--audience", '\0', true, set_audience},
+    {"--state-file", '\0', true, set_state_file},
 };
 
 inline const flag_spec* find_long_flag(std::string_view name)
@@ -316,6 +591,104 @@ inline const flag_spec* find_short_flag(char name)
     return nullptr;
 }
 
+/// Returns the non-empty value of the environment variable `name`, if any.
+inline std::optional<std::string> lookup(const environment_lookup& env, std::string_view name)
+{
+    if (!env)
+        return std::nullopt;
+    auto value = env(name);
+    if (value && value->empty())
+        return std::nullopt;
+    return value;
+}
+
+/// Sets `auth.scheme` and fills the secrets that the flags leave out from the environment.
+///
+/// The flags choose at most one scheme. When they choose none, one of
+/// CONTENT_CLIENT_BEARER, CONTENT_CLIENT_API_KEY and CONTENT_CLIENT_BASIC may
+/// choose it. No message shows a secret.
+inline void resolve_auth(auth_choice& auth, const environment_lookup& env)
+{
+    struct chosen_scheme {
+        auth_scheme scheme;
+        std::string_view source;
+    };
+    std::vector<chosen_scheme> by_flags;
+    if (auth.bearer_token)
+        by_flags.push_back({auth_scheme::bearer, "--bearer"});
+    if (auth.api_key || auth.api_key_header || auth.api_key_param)
+        by_flags.push_back({auth_scheme::api_key, auth.api_key          ? "--api-key"
+                                                  : auth.api_key_header ? "--api-key-header"
+                                                                        : "--api-key-param"});
+    if (auth.basic)
+        by_flags.push_back({auth_scheme::basic, "--basic"});
+    if (auth.token_url || auth.client_id || auth.client_secret || auth.scope || auth.audience)
+        by_flags.push_back({auth_scheme::oauth2, auth.token_url     ? "--oauth2-token-url"
+                                                 : auth.client_id     ? "--client-id"
+                                                 : auth.client_secret ? "--client-secret"
+                                                 : auth.scope         ? "--scope"
+                                                                      : "--audience"});
+    if (by_flags.size() > 1)
+        throw usage_error(std::string(by_flags[0].source) + " and " + std::string(by_flags[1].source) +
+                          " choose different authentication schemes; give the flags of one scheme only");
+
+    if (!by_flags.empty()) {
+        auth.scheme = by_flags.front().scheme;
+    } else {
+        std::vector<chosen_scheme> by_environment;
+        if (lookup(env, environment::bearer))
+            by_environment.push_back({auth_scheme::bearer, environment::bearer});
+        if (lookup(env, environment::api_key))
+            by_environment.push_back({auth_scheme::api_key, environment::api_key});
+        if (lookup(env, environment::basic))
+            by_environment.push_back({auth_scheme::basic, environment::basic});
+        if (by_environment.size() > 1)
+            throw usage_error("the environment variables " + std::string(by_environment[0].source) + " and " +
+                              std::string(by_environment[1].source) +
+                              " choose different authentication schemes; unset one of them, or choose a scheme "
+                              "with a flag");
+        auth.scheme = by_environment.empty() ? auth_scheme::none : by_environment.front().scheme;
+    }
+
+    switch (auth.scheme) {
+    case auth_scheme::none:
+        break;
+    case auth_scheme::bearer:
+        if (!auth.bearer_token)
+            auth.bearer_token = lookup(env, environment::bearer);
+        break;
+    case auth_scheme::api_key:
+        if (!auth.api_key)
+            auth.api_key = lookup(env, environment::api_key);
+        if (!auth.api_key)
+            throw usage_error("missing API key: give --api-key KEY or set CONTENT_CLIENT_API_KEY");
+        if (!auth.api_key_header && !auth.api_key_param)
+            throw usage_error("the API key needs a place: give --api-key-header NAME, --api-key-param NAME, or both");
+        break;
+    case auth_scheme::basic:
+        if (!auth.basic)
+            auth.basic = lookup(env, environment::basic);
+        if (auth.basic->find(':') == std::string::npos)
+            throw usage_error("invalid value for --basic (or CONTENT_CLIENT_BASIC): expected USER:PASSWORD with a "
+                              "colon after the user name; the value is not shown because it contains a password");
+        break;
+    case auth_scheme::oauth2:
+        if (!auth.client_secret)
+            auth.client_secret = lookup(env, environment::client_secret);
+        if (!auth.token_url)
+            throw usage_error("--client-id, --client-secret, --scope and --audience need --oauth2-token-url URL");
+        if (!auth.client_id)
+            throw usage_error("--oauth2-token-url needs --client-id ID");
+        if (!auth.client_secret)
+            throw usage_error("--oauth2-token-url needs the client secret: give --client-secret SECRET or set "
+                              "CONTENT_CLIENT_CLIENT_SECRET");
+        break;
+    }
+
+    if (!auth.state_file.empty() && auth.scheme != auth_scheme::oauth2)
+        throw usage_error("--state-file keeps the OAuth2 token between runs, so it needs --oauth2-token-url");
+}
+
 }  // namespace detail
 
 /// Parses the arguments after the program name.
@@ -323,12 +696,16 @@ inline const flag_spec* find_short_flag(char name)
 /// Accepts `--flag VALUE`, `--flag=VALUE`, `-H VALUE` and `-HVALUE`, and `--`
 /// ends the flags. The request is sent to `full_url` with an empty URL suffix,
 /// because joining an absolute URL onto `base_url` would append a `/` to its path.
-/// Throws `usage_error` for an unknown flag, a missing or invalid value, or a
-/// wrong number of arguments. The URL itself is checked by the client.
-inline command parse_command_line(std::span<const std::string_view> args)
+/// Throws `usage_error` for an unknown flag, a missing or invalid value, a
+/// flag without the flag it needs, or a wrong number of arguments. The URL
+/// itself is checked by the client. `env` supplies the secrets that the
+/// flags leave out (see `environment`).
+inline command parse_command_line(std::span<const std::string_view> args,
+                                  const environment_lookup& env = process_environment)
 {
     command cmd;
     std::vector<std::string_view> positional;
+    std::vector<std::string_view> given;
     bool flags_ended = false;
 
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -364,6 +741,7 @@ inline command parse_command_line(std::span<const std::string_view> args)
         }
         if (!spec)
             throw usage_error("unknown option " + detail::quote(flag));
+        given.push_back(spec->long_name);
 
         if (!spec->takes_value) {
             if (attached)
@@ -387,6 +765,24 @@ inline command parse_command_line(std::span<const std::string_view> args)
         throw usage_error("--json and --data both set a body; give only one of them");
     if (cmd.client.client_cert_file.empty() != cmd.client.client_key_file.empty())
         throw usage_error("--cert and --key go together: give both for a client certificate, or neither");
+
+    auto was_given = [&](std::string_view name) { return std::find(given.begin(), given.end(), name) != given.end(); };
+    if (cmd.retry && was_given("--backoff-factor"))
+        throw usage_error("--backoff-factor sets BaseClient's retry schedule, which the exponential retry flags "
+                          "replace; give --initial-delay and --multiplier instead");
+    if (was_given("--burst") && cmd.rate_limit.rate_per_second == 0)
+        throw usage_error("--burst needs --rate with a rate above 0");
+    if (was_given("--safety-buffer") && !cmd.client.timeouts.execution)
+        throw usage_error("--safety-buffer needs --execution");
+    if (const auto& execution = cmd.client.timeouts.execution;
+        execution && *execution <= cmd.client.timeouts.safety_buffer)
+    {
+        std::ostringstream buffer;
+        buffer << cmd.client.timeouts.safety_buffer.count();
+        throw usage_error("--execution must be longer than the safety buffer of " + buffer.str() +
+                          " s, which --safety-buffer sets (default 30 s)");
+    }
+    detail::resolve_auth(cmd.auth, env);
     if (positional.size() != 2)
         throw usage_error("expected METHOD and URL, got " + std::to_string(positional.size()) +
                           (positional.size() == 1 ? " argument" : " arguments"));
@@ -456,8 +852,10 @@ inline void write_response(std::ostream& out, const content_client::response& re
 /// The text `content-client --help` prints.
 inline constexpr std::string_view help_text = R"(Usage: content-client [options] METHOD URL
 
-Sends an HTTP request with content_client's base_client, which behaves as
-the XSOAR BaseClient, and writes the response body to standard output.
+Sends an HTTP request with content_client and writes the response body to
+standard output. Without the policy flags below the client behaves as the
+XSOAR BaseClient: no retry unless --retries is given, no rate limit, no
+circuit breaker and no authentication.
 
 Arguments:
   METHOD    the HTTP method, for example GET, POST, PUT, PATCH or DELETE
@@ -516,8 +914,93 @@ Options (each option with a value also accepts --option=VALUE):
   --max-redirects N
         Follow at most N redirects (0 to 1000). Default: 30. One more
         redirect fails the request.
+  --repeat N
+        Send the request N times, one call after the other (1 to 1000000),
+        through one client, so that the rate limit and the circuit breaker
+        apply across the calls. Each response is written as one output;
+        each failure is reported on standard error and the calls go on.
+        Default: 1.
+  -v, --verbose
+        Write one line per attempt to standard error: the method, the URL
+        without its query, the status or the error, the latency and the
+        delay before the next attempt.
   -h, --help
         Print this help and exit.
+
+Retry with exponential backoff (any of these flags replaces BaseClient's
+retry schedule; --retries and --retry-status still override the attempt
+count and the statuses, and --backoff-factor is rejected):
+  --max-attempts N
+        Attempts per call, the first included (1 to 1000). Default: 5.
+  --initial-delay SECONDS
+        Delay before the second attempt (0 or more). Default: 1.
+  --multiplier F
+        Factor between one delay and the next (at least 1.0). Default: 2.
+  --max-delay SECONDS
+        Largest delay, jitter included (greater than 0). Default: 60.
+  --jitter F
+        Fraction of each delay added or removed at random (0.0 to 1.0).
+        Default: 0.2.
+  --max-retry-after SECONDS
+        Longest Retry-After the client waits (0 or more). A longer one ends
+        the call at once with the status's error. Default: 900.
+  Retried: 408, 413, 425, 429, 500, 502, 503, 504 and network failures. A
+  Retry-After field replaces the computed delay.
+
+Rate limit (a token bucket that every attempt, retries included, takes one
+token from):
+  --rate R
+        Tokens added per second (0 or more; 0 means no limit). Default: 0.
+  --burst N
+        Tokens the bucket holds and starts with (1 to 1000000). Needs
+        --rate. Default: 1.
+
+Circuit breaker (without these flags it never opens):
+  --breaker-threshold N
+        Failed calls in a row that open the breaker (1 to 1000000).
+        Default: 5.
+  --breaker-recovery SECONDS
+        Time the breaker stays open before one probe call goes through
+        (greater than 0). Default: 60.
+
+Execution deadline:
+  --execution SECONDS
+        Length of the execution window, which starts when the client is
+        created. An attempt, a retry delay or a rate-limit wait that would
+        end within the safety buffer of the window's end is not started,
+        and the call fails with a timeout (exit 13).
+  --safety-buffer SECONDS
+        Time kept free at the end of the window (greater than 0, less than
+        --execution). Needs --execution. Default: 30.
+
+Authentication (give the flags of one scheme):
+  --bearer TOKEN
+        Send 'Authorization: Bearer TOKEN'.
+  --api-key KEY
+        Send KEY in the header --api-key-header NAME, in the query
+        parameter --api-key-param NAME, or in both; one of them is needed.
+  --basic USER:PASSWORD
+        Send HTTP Basic credentials; the password starts after the first
+        colon.
+  --oauth2-token-url URL --client-id ID --client-secret SECRET
+        Fetch a token with the OAuth2 client-credentials grant from URL,
+        send it as a bearer token, refresh it 60 s before it expires, and
+        fetch a new one once when the API answers 401. --scope S and
+        --audience A add those fields to the token request.
+  --state-file PATH
+        Keep the OAuth2 token in the JSON file PATH (mode 0600), so that
+        the next run reuses it until it expires. Needs --oauth2-token-url.
+
+Environment:
+  CONTENT_CLIENT_BEARER            the value of --bearer
+  CONTENT_CLIENT_API_KEY           the value of --api-key
+  CONTENT_CLIENT_BASIC             the value of --basic (USER:PASSWORD)
+  CONTENT_CLIENT_CLIENT_SECRET     the value of --client-secret
+  A variable is read only when its flag is not given, so that secrets
+  need not appear in the process list. When no authentication flag is
+  given, CONTENT_CLIENT_BEARER, CONTENT_CLIENT_API_KEY (with
+  --api-key-header or --api-key-param) or CONTENT_CLIENT_BASIC chooses the
+  scheme; setting two of them is an error. Messages never show a secret.
 
 Output:
   json       the body, parsed and written compactly on one line, then a newline

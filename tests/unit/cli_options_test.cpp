@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -17,10 +18,16 @@ namespace cli = content_client_cli;
 
 namespace {
 
+/// An environment with no variables, so that the machine's environment cannot change a test.
+std::optional<std::string> empty_environment(std::string_view)
+{
+    return std::nullopt;
+}
+
 cli::command parse(std::initializer_list<std::string_view> args)
 {
     const std::vector<std::string_view> list(args);
-    return cli::parse_command_line(list);
+    return cli::parse_command_line(list, empty_environment);
 }
 
 /// Returns the usage_error message for `args`, or an empty string when they parse.
@@ -380,7 +387,7 @@ BOOST_AUTO_TEST_CASE(no_redirects_takes_no_value)
 
 BOOST_AUTO_TEST_CASE(unknown_flags_rejected)
 {
-    for (std::string_view bad : {"--verbose", "--retries-max=3", "-x", "--HEADER"}) {
+    for (std::string_view bad : {"--verbosity", "--retries-max=3", "-x", "--HEADER"}) {
         BOOST_TEST_CONTEXT("flag " << bad)
         {
             auto message = usage_message({bad, "GET", "http://127.0.0.1/"});
