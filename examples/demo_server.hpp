@@ -17,6 +17,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/params_view.hpp>
 #include <boost/url/parse.hpp>
 
 #include <exception>
@@ -50,6 +52,20 @@ struct request {
             if (boost::beast::iequals(field, name))
                 return value;
         return std::nullopt;
+    }
+
+    /// Returns the fields of an application/x-www-form-urlencoded body in
+    /// order, percent-decoded (`+` as a space). Throws
+    /// `boost::system::system_error` when the body is not valid form data,
+    /// so the server replies 500.
+    std::vector<std::pair<std::string, std::string>> form() const
+    {
+        boost::urls::encoding_opts options;
+        options.space_as_plus = true;
+        std::vector<std::pair<std::string, std::string>> fields;
+        for (auto field : boost::urls::params_view(body, options))
+            fields.emplace_back(field.key, field.value);
+        return fields;
     }
 };
 
