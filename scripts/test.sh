@@ -7,7 +7,8 @@
 # With --full, or CI=true in the environment: four builds, each configured,
 # built and tested in turn:
 #   build-ci-gcc    g++, -Dwerror=true, -O2, with the examples, the header
-#                   check and the consumer check
+#                   check, the consumer check and the benchmark programs
+#                   (built, not run)
 #   build-ci-clang  clang++, -Dwerror=true, -O0, tests only
 #   build-ci-asan   clang++, AddressSanitizer and UndefinedBehaviorSanitizer,
 #                   unit tests only (-Dsanitized_only=true)
@@ -103,9 +104,9 @@ run_build() {
 
 if [[ "$full" == true ]]; then
     # Only the g++ build optimizes (GCC finds more with -O2) and builds the
-    # examples, the header check and the consumer check; the other builds
+    # examples, the benchmarks, the header check and the consumer check; the other builds
     # use -O0 to keep the whole run within the CI time on 2 cores.
-    run_build build-ci-gcc g++ -- -Dwerror=true -Dconsumer_check=true
+    run_build build-ci-gcc g++ -- -Dwerror=true -Dconsumer_check=true -Dbenchmarks=enabled
     run_build build-ci-clang clang++ -- -Dwerror=true -Dbuildtype=debug -Dexamples=disabled -Dheader_check=disabled
     run_build build-ci-asan clang++ \
         ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 -- \
