@@ -35,6 +35,8 @@ struct attempt_outcome {
 /// The record of one attempt, given to the metrics policy.
 struct attempt_record {
     std::string_view method{};
+    /// The URL of the call, without the auth handler's query parameter and
+    /// with `<redacted>` for a user information password.
     std::string_view url{};
     int attempt = 1;
     std::optional<int> status{};
@@ -48,6 +50,7 @@ struct attempt_record {
 /// The record of one call, given to the metrics policy.
 struct call_record {
     std::string_view method{};
+    /// The URL of the call, as in `attempt_record`.
     std::string_view url{};
     int attempts = 0;
     std::optional<int> status{};

@@ -20,7 +20,7 @@ namespace content_client {
 CONTENT_CLIENT_COROUTINES_BEGIN
 
 /// Holds any authentication handler, chosen at run time, with its optional
-/// hooks (token refresh, 401 handling, sensitive header names).
+/// hooks (token refresh, 401 handling, sensitive header names, secret values).
 ///
 /// A default-constructed `any_auth` adds no credentials. Copies share the
 /// handler, so a token fetched through one copy serves the others.
@@ -54,6 +54,11 @@ public:
         return impl_ ? impl_->sensitive_headers() : std::vector<std::string>{};
     }
 
+    std::vector<std::string> secret_values() const
+    {
+        return impl_ ? impl_->secret_values() : std::vector<std::string>{};
+    }
+
     /// True when a handler is held.
     explicit operator bool() const noexcept { return impl_ != nullptr; }
 
@@ -64,6 +69,7 @@ private:
         virtual boost::asio::awaitable<auth_result> async_prepare(auth_context& ctx) = 0;
         virtual bool on_unauthorized(const request& rejected) = 0;
         virtual std::vector<std::string> sensitive_headers() const = 0;
+        virtual std::vector<std::string> secret_values() const = 0;
     };
 
     template <class Handler>
@@ -92,6 +98,14 @@ private:
         {
             if constexpr (auth_with_sensitive_headers<Handler>)
                 return handler.sensitive_headers();
+            else
+                return {};
+        }
+
+        std::vector<std::string> secret_values() const override
+        {
+            if constexpr (auth_with_secret_values<Handler>)
+                return handler.secret_values();
             else
                 return {};
         }

@@ -64,6 +64,9 @@ public:
         return {};
     }
 
+    /// The key as sent in a header and as sent in the query.
+    std::vector<std::string> secret_values() const { return {key_, detail::form_encode(key_)}; }
+
     std::string_view name() const noexcept { return "api_key"; }
 
 private:

@@ -56,6 +56,14 @@ concept auth_with_sensitive_headers = requires(const H& h) {
     { h.sensitive_headers() } -> std::convertible_to<std::vector<std::string>>;
 };
 
+/// Handlers list the credentials they send in `h.secret_values()`, in each
+/// form a server could echo them (as sent, percent-encoded, base64), so
+/// the client replaces them with `<redacted>` in the messages it builds.
+template <class H>
+concept auth_with_secret_values = requires(const H& h) {
+    { h.secret_values() } -> std::convertible_to<std::vector<std::string>>;
+};
+
 }  // namespace content_client
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace content_client {
 
@@ -27,6 +28,9 @@ public:
     }
 
     void apply(request& req) const { req.headers.set("Authorization", value_); }
+
+    /// The token.
+    std::vector<std::string> secret_values() const { return {value_.substr(std::string_view("Bearer ").size())}; }
 
     std::string_view name() const noexcept { return "bearer"; }
 

@@ -185,6 +185,18 @@ public:
         return true;
     }
 
+    /// The client secret as given and as form-encoded in the token request,
+    /// and the access token held.
+    std::vector<std::string> secret_values() const
+    {
+        std::lock_guard lock(state_->mutex);
+        const auto& secret = state_->settings.client_secret;
+        std::vector<std::string> values{secret, detail::form_encode(secret)};
+        if (state_->token)
+            values.push_back(*state_->token);
+        return values;
+    }
+
     /// Token requests sent so far.
     std::size_t token_requests() const
     {
@@ -234,13 +246,10 @@ private:
         co_await timer->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
     }
 
-    static std::string hide_secret(std::string text, const std::string& secret)
+    // Replaces the secret as given and as form-encoded in the token request.
+    static std::string hide_secret(std::string_view text, const std::string& secret)
     {
-        if (secret.empty())
-            return text;
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
-            text.replace(at, secret.size(), "***");
-        return text;
+        return detail::redact(text, {secret, detail::form_encode(secret)});
     }
 
     std::optional<auth_result> load_stored(shared& s, time_point now)

@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace content_client::detail {
 
@@ -237,6 +239,54 @@ inline std::string base64_encode(std::string_view input)
         out += '=';
     }
     return out;
+}
+
+/// The text that replaces a credential in messages.
+inline constexpr std::string_view redaction_marker = "<redacted>";
+
+/// Returns `text` with every occurrence of each non-empty value of `secrets`
+/// replaced by `<redacted>`. Where values overlap at one position, the
+/// longest is replaced, so no part of it remains.
+inline std::string redact(std::string_view text, std::vector<std::string> secrets)
+{
+    std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
+    if (secrets.empty())
+        return std::string(text);
+    std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        auto rest = text.substr(i);
+        auto match = std::find_if(secrets.begin(), secrets.end(), [&](const auto& s) { return rest.starts_with(s); });
+        if (match == secrets.end()) {
+            out += text[i++];
+            continue;
+        }
+        out += redaction_marker;
+        i += match->size();
+    }
+    return out;
+}
+
+/// Returns `text` with the password of every URL's user information
+/// (`scheme://user:password@host`) replaced by `<redacted>`. The URLs need
+/// not be valid, so the text of a URL that failed to parse is covered too.
+inline std::string redact_url_passwords(std::string text)
+{
+    // Characters that end the authority, or the URL, before any '@' of the user information.
+    static constexpr std::string_view authority_end = "/?#@ \t\r\n\"'<>\\";
+    for (auto scheme_end = text.find("://"); scheme_end != std::string::npos;
+         scheme_end = text.find("://", scheme_end + 3)) {
+        const auto start = scheme_end + 3;
+        const auto at = text.find_first_of(authority_end, start);
+        if (at == std::string::npos || text[at] != '@')
+            continue;
+        const auto colon = text.find(':', start);
+        if (colon < at)
+            text.replace(colon + 1, at - colon - 1, redaction_marker);
+    }
+    return text;
 }
 
 }  // namespace content_client::detail

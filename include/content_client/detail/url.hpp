@@ -2,6 +2,7 @@
 #ifndef CONTENT_CLIENT_DETAIL_URL_HPP
 #define CONTENT_CLIENT_DETAIL_URL_HPP
 
+#include <content_client/detail/text.hpp>
 #include <content_client/error.hpp>
 #include <content_client/options.hpp>
 
@@ -107,21 +108,23 @@ inline std::string build_url(std::string_view base_url, std::string_view url_suf
         joined = requote(urljoin(base_url, url_suffix));
     }
 
+    // Messages quote the URL without the password of its user information.
+    auto quoted = [&] { return redact_url_passwords(joined); };
     auto parsed = boost::urls::parse_uri(joined);
     if (!parsed) {
         if (joined.find("://") == std::string::npos)
-            message = "invalid URL '" + joined + "': it must be absolute, starting with http:// or https://";
+            message = "invalid URL '" + quoted() + "': it must be absolute, starting with http:// or https://";
         else
-            message = "invalid URL '" + joined + "': " + parsed.error().message();
+            message = "invalid URL '" + quoted() + "': " + parsed.error().message();
         return {};
     }
     boost::urls::url url = *parsed;
     if (url.scheme_id() != boost::urls::scheme::http && url.scheme_id() != boost::urls::scheme::https) {
-        message = "invalid URL '" + joined + "': the scheme must be http or https";
+        message = "invalid URL '" + quoted() + "': the scheme must be http or https";
         return {};
     }
     if (url.encoded_host().empty()) {
-        message = "invalid URL '" + joined + "': the host is missing";
+        message = "invalid URL '" + quoted() + "': the host is missing";
         return {};
     }
 

@@ -18,7 +18,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace content_client {
@@ -147,6 +149,37 @@ inline send_options make_send_options(const client_options& client, const reques
     return so;
 }
 
+/// Replaces the credentials of a call in `message` with `<redacted>`.
+///
+/// These are the handler's secret values, the password and base64 form of
+/// the Basic `credentials`, and the password of any URL's user information.
+/// Each value is also replaced in the two escaped forms in which messages
+/// quote a body. The status message re-serializes a JSON body with non-ASCII
+/// characters escaped, and the message of a body that did not decode quotes
+/// it as a Python bytes literal.
+template <class Auth>
+void redact_credentials(std::string& message, const Auth& auth, const std::optional<basic_credentials>& credentials)
+{
+    if (message.empty())
+        return;
+    std::vector<std::string> secrets;
+    if constexpr (auth_with_secret_values<Auth>)
+        secrets = auth.secret_values();
+    if (credentials) {
+        secrets.push_back(credentials->password);
+        secrets.push_back(base64_encode(credentials->username + ":" + credentials->password));
+    }
+    const auto count = secrets.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        std::string json;
+        append_python_json_string(json, secrets[i]);
+        secrets.push_back(json.substr(1, json.size() - 2));
+        const std::string bytes = python_bytes_repr(secrets[i]);
+        secrets.push_back(bytes.substr(2, bytes.size() - 3));
+    }
+    message = redact_url_passwords(redact(message, std::move(secrets)));
+}
+
 }  // namespace detail
 
 template <transport Transport, auth_handler Auth, retry_strategy Retry, rate_limiter RateLimit, breaker Breaker,
@@ -212,6 +245,11 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         result.ec = make_error_code(code);
         result.info.message = std::move(message);
     };
+    // Runs before every co_return: no message carries the call's
+    // credentials, even when the server echoes them in its body.
+    auto redact_message = [&] {
+        detail::redact_credentials(result.info.message, auth_, options.auth ? options.auth : client.auth);
+    };
 
     // Build the request once; each attempt copies it and adds credentials.
     request base_request;
@@ -220,6 +258,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if (!detail::check_request_options(options, message) ||
             !detail::build_request(client, method, url_suffix, options, base_request, message)) {
             fail(errc::invalid_configuration, std::move(message));
+            redact_message();
             co_return result;
         }
     }
@@ -230,9 +269,15 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
             fail(errc::circuit_open, "Circuit breaker is open, refusing to send request; the next probe is allowed in " +
                                          detail::format_seconds(*wait));
             result.info.retry_in = *wait;
+            redact_message();
             co_return result;
         }
     }
+
+    // Metrics see the URL without the handler's credentials and without a user information password.
+    std::string reported_url;
+    if constexpr (!is_noop_policy<Metrics>)
+        reported_url = detail::redact_url_passwords(base_request.url);
 
     const bool urllib3_mode = is_noop_policy<Retry>;
     const int max_attempts = std::max(1, static_cast<int>(retry_.max_attempts(options.retries)));
@@ -373,7 +418,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if constexpr (!is_noop_policy<Metrics>) {
             attempt_record record;
             record.method = req.method;
-            record.url = req.url;
+            record.url = reported_url;
             record.attempt = attempt;
             record.status = status;
             record.ec = sent.ec;
@@ -476,7 +521,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
     if constexpr (!is_noop_policy<Metrics>) {
         call_record record;
         record.method = base_request.method;
-        record.url = base_request.url;
+        record.url = reported_url;
         record.attempts = sent_attempts;
         record.status = final_status;
         record.ec = result.ec;
@@ -484,6 +529,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         record.with_metrics = options.with_metrics;
         metrics_.on_call(record);
     }
+    redact_message();
     co_return result;
 }
 
