@@ -363,4 +363,74 @@ BOOST_AUTO_TEST_CASE(oauth_validation_messages)
                "oauth2_client_credentials requires a non-empty client_secret");
 }
 
+BOOST_AUTO_TEST_CASE(short_token_reused_half_lifetime)
+{
+    mock_transport mock;
+    auth_client api(mock, {.base_url = "http://api.test"}, make_oauth());
+    mock.on_request([n = 0](const cc::request& req) mutable {
+        cc::testing::mock_reply reply;
+        reply.body = is_token_request(req) ? R"({"access_token":"T)" + std::to_string(++n) + R"(","expires_in":60})"
+                                           : "{}";
+        return reply;
+    });
+
+    // The lifetime (60 s) is not longer than the margin (60 s), so the
+    // token is refreshed halfway instead of on every call.
+    api.http_request("GET", "/a");
+    mock.advance(29s);
+    api.http_request("GET", "/b");
+    mock.advance(1s);
+    api.http_request("GET", "/c");
+
+    auto reqs = mock.requests();
+    BOOST_TEST_REQUIRE(reqs.size() == 5u);
+    BOOST_TEST(reqs.at(2).headers.find("Authorization").value() == "Bearer T1");
+    BOOST_TEST(is_token_request(reqs.at(3)));
+    BOOST_TEST(reqs.at(4).headers.find("Authorization").value() == "Bearer T2");
+}
+
+BOOST_AUTO_TEST_CASE(stored_short_token_reused)
+{
+    map_store store;
+    const cc::oauth2_settings settings{.token_url = token_url, .client_id = "client-1", .client_secret = secret};
+    mock_transport first;
+    auth_client first_api(first, {.base_url = "http://api.test"}, cc::oauth2_client_credentials(settings, store));
+    first.push(200, R"({"access_token":"T1","expires_in":60})");
+    first.push(200, "{}");
+    first_api.http_request("GET", "/a");
+
+    // A later process, 20 s into the token's 60 s lifetime: before its refresh time at 30 s.
+    mock_transport second;
+    second.advance(20s);
+    auth_client second_api(second, {.base_url = "http://api.test"}, cc::oauth2_client_credentials(settings, store));
+    second.push(200, "{}");
+    second_api.http_request("GET", "/b");
+
+    BOOST_TEST_REQUIRE(second.requests().size() == 1u);
+    BOOST_TEST(second.requests().at(0).headers.find("Authorization").value() == "Bearer T1");
+}
+
+BOOST_AUTO_TEST_CASE(unauthorized_attempt_reaches_metrics)
+{
+    struct attempt_counter {
+        std::shared_ptr<std::vector<int>> statuses = std::make_shared<std::vector<int>>();
+        void on_attempt(const cc::attempt_record& record) { statuses->push_back(record.status.value_or(0)); }
+        void on_call(const cc::call_record&) {}
+    };
+    attempt_counter counter;
+    mock_transport mock;
+    cc::basic_content_client<mock_transport, cc::any_auth, cc::no_retry, cc::no_rate_limit, cc::no_circuit_breaker,
+                             attempt_counter>
+        api(mock, {.base_url = "http://api.test"}, make_oauth(), {}, {}, {}, counter);
+    mock.push(200, R"({"access_token":"T1"})");
+    mock.push(401);
+    mock.push(200, R"({"access_token":"T2"})");
+    mock.push(200, "{}");
+
+    api.http_request("GET", "/a");
+
+    const std::vector<int> expected{401, 200};
+    BOOST_TEST(*counter.statuses == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

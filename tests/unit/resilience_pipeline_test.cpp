@@ -291,4 +291,21 @@ BOOST_AUTO_TEST_CASE(per_call_retries_override_policy)
     BOOST_TEST(mock.request_count() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(metrics_count_unsent_calls)
+{
+    mock_transport mock;
+    auto api = make_client(mock, {.max_attempts = 1}, {}, {.failure_threshold = 1});
+    mock.push(500);
+
+    BOOST_CHECK_THROW(api.http_request("GET", "/a"), cc::error);
+    BOOST_CHECK_THROW(api.http_request("GET", "/b"), cc::circuit_open_error);
+    BOOST_CHECK_THROW(api.http_request("GET", "/c", {.ok_codes = {99}}), cc::configuration_error);
+
+    auto counts = api.metrics().counts();
+    BOOST_TEST(mock.request_count() == 1u);
+    BOOST_TEST(counts.service_error == 1u);
+    // The breaker rejection and the invalid options are failures outside the other categories.
+    BOOST_TEST(counts.general_error == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -46,7 +46,8 @@ struct oauth2_settings {
     name_value_list auth_params{};
     /// Bound on the whole token request.
     seconds_f token_timeout{30.0};
-    /// A token is refreshed this long before it expires.
+    /// A token is refreshed this long before it expires, or halfway through
+    /// its lifetime when that comes later.
     seconds_f refresh_margin{60.0};
 };
 
@@ -60,7 +61,8 @@ CONTENT_CLIENT_COROUTINES_BEGIN
 /// settings), following redirects. `expires_in` may be a number or a
 /// numeric string; when it is missing or not a number the token lives
 /// 3600 s; 0 means the token serves the current call only. A token is
-/// refreshed `refresh_margin` before it expires.
+/// refreshed `refresh_margin` before it expires, but not before half its
+/// lifetime has passed, so a token that lives 60 s is still reused for 30 s.
 ///
 /// Any number of concurrent callers cause a single token request. A 401
 /// from the API makes the next attempt fetch a new token, once per call.
@@ -265,7 +267,12 @@ private:
                 return std::nullopt;
             auto expires_at = time_point(std::chrono::duration_cast<time_point::duration>(
                 std::chrono::duration<double>(expires->to_number<double>())));
+            // A saved token carries its refresh time; an entry without one
+            // is refreshed `refresh_margin` before it expires.
             auto refresh_at = expires_at - std::chrono::duration_cast<time_point::duration>(s.settings.refresh_margin);
+            if (auto stored_refresh = obj.if_contains("refresh_at"); stored_refresh && stored_refresh->is_number())
+                refresh_at = std::min(expires_at, time_point(std::chrono::duration_cast<time_point::duration>(
+                                                      std::chrono::duration<double>(stored_refresh->to_number<double>()))));
             if (now < refresh_at) {
                 s.token = std::string(token->as_string());
                 s.refresh_at = refresh_at;
@@ -336,6 +343,7 @@ private:
 
         auth_result result;
         std::optional<std::string> token;
+        time_point expires_at{};
         time_point refresh_at{};
         bool single_use = false;
         try {
@@ -343,15 +351,14 @@ private:
             // has destroyed such temporaries twice when an exception passes through.
             const request token_request = make_token_request();
             auto sent = co_await ctx.send(token_request, opts);
-            result = interpret(sent, ctx.system_now(), token, refresh_at, single_use);
+            const auto now = ctx.system_now();
+            result = interpret(sent, now, token, expires_at, single_use);
+            refresh_at = expires_at - refresh_margin_for(s.refresh_margin, expires_at - now);
             if (!result.ec && state->save && !single_use) {
                 boost::json::object stored;
                 stored["access_token"] = *token;
-                stored["expires_at"] =
-                    std::chrono::duration<double>((refresh_at + std::chrono::duration_cast<time_point::duration>(
-                                                                    s.refresh_margin))
-                                                      .time_since_epoch())
-                        .count();
+                stored["expires_at"] = std::chrono::duration<double>(expires_at.time_since_epoch()).count();
+                stored["refresh_at"] = std::chrono::duration<double>(refresh_at.time_since_epoch()).count();
                 state->save(store_key(), stored);
             }
         } catch (const std::exception& e) {
@@ -382,8 +389,19 @@ private:
         co_return result;
     }
 
+    /// Returns how long before expiry a token with `lifetime` left is
+    /// refreshed: `margin`, but at most half the lifetime, so that a token
+    /// that lives no longer than the margin still serves several calls.
+    static time_point::duration refresh_margin_for(seconds_f margin, time_point::duration lifetime)
+    {
+        const auto configured = std::chrono::duration_cast<time_point::duration>(margin);
+        if (lifetime <= time_point::duration::zero())
+            return time_point::duration::zero();
+        return std::min(configured, lifetime / 2);
+    }
+
     auth_result interpret(const send_result& sent, time_point now, std::optional<std::string>& token,
-                          time_point& refresh_at, bool& single_use) const
+                          time_point& expires_at, bool& single_use) const
     {
         const auto& s = state_->settings;
         auto fail = [&](std::string message) {
@@ -417,7 +435,7 @@ private:
             expires_in = 0;
         single_use = expires_in == 0;
         auto lifetime = std::chrono::duration_cast<time_point::duration>(std::chrono::duration<double>(expires_in));
-        refresh_at = now + lifetime - std::chrono::duration_cast<time_point::duration>(s.refresh_margin);
+        expires_at = now + lifetime;
         token = std::move(value);
         return {};
     }

@@ -251,6 +251,23 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         detail::redact_credentials(result.info.message, auth_, options.auth ? options.auth : client.auth);
     };
 
+    // Metrics see the URL without the handler's credentials and without a user information password.
+    std::string reported_url;
+    // Reports a call that ends before its first attempt, so that the
+    // metrics policy receives one record for every call.
+    auto report_unsent_call = [&] {
+        if constexpr (!is_noop_policy<Metrics>) {
+            call_record record;
+            record.method = method;
+            record.url = reported_url;
+            record.attempts = 0;
+            record.ec = result.ec;
+            record.elapsed = std::chrono::duration_cast<nanoseconds>(transport_.now() - call_start);
+            record.with_metrics = options.with_metrics;
+            metrics_.on_call(record);
+        }
+    };
+
     // Build the request once; each attempt copies it and adds credentials.
     request base_request;
     {
@@ -258,10 +275,13 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if (!detail::check_request_options(options, message) ||
             !detail::build_request(client, method, url_suffix, options, base_request, message)) {
             fail(errc::invalid_configuration, std::move(message));
+            report_unsent_call();
             redact_message();
             co_return result;
         }
     }
+    if constexpr (!is_noop_policy<Metrics>)
+        reported_url = detail::redact_url_passwords(base_request.url);
 
     // 1. The breaker rejects the call while open.
     if constexpr (!is_noop_policy<Breaker>) {
@@ -269,15 +289,11 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
             fail(errc::circuit_open, "Circuit breaker is open, refusing to send request; the next probe is allowed in " +
                                          detail::format_seconds(*wait));
             result.info.retry_in = *wait;
+            report_unsent_call();
             redact_message();
             co_return result;
         }
     }
-
-    // Metrics see the URL without the handler's credentials and without a user information password.
-    std::string reported_url;
-    if constexpr (!is_noop_policy<Metrics>)
-        reported_url = detail::redact_url_passwords(base_request.url);
 
     const bool urllib3_mode = is_noop_policy<Retry>;
     const int max_attempts = std::max(1, static_cast<int>(retry_.max_attempts(options.retries)));
@@ -369,10 +385,22 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         }
         final_status = status;
 
-        // A 401 makes the handler drop its token; the call tries once more at once.
+        // A 401 makes the handler drop its token; the call tries once more at
+        // once, and that try keeps the attempt number.
         if constexpr (auth_with_unauthorized_hook<Auth>) {
             if (status && *status == 401 && !unauthorized_retry_used && auth_.on_unauthorized(req)) {
                 unauthorized_retry_used = true;
+                if constexpr (!is_noop_policy<Metrics>) {
+                    attempt_record record;
+                    record.method = req.method;
+                    record.url = reported_url;
+                    record.attempt = attempt;
+                    record.status = status;
+                    record.latency = std::chrono::duration_cast<nanoseconds>(latency);
+                    record.next_delay = nanoseconds(0);
+                    record.with_metrics = options.with_metrics;
+                    metrics_.on_attempt(record);
+                }
                 --attempt;
                 continue;
             }
