@@ -12,7 +12,7 @@
 #   build-ci-clang  clang++, -Dwerror=true, -O0, tests only
 #   build-ci-asan   clang++, AddressSanitizer and UndefinedBehaviorSanitizer,
 #                   unit tests only (-Dsanitized_only=true)
-#   build-ci-tsan   clang++, ThreadSanitizer, the concurrency tests only
+#   build-ci-tsan   clang++, ThreadSanitizer, the concurrency and authentication tests only
 #                   (-Dconcurrency_only=true)
 #
 # An existing build folder is reconfigured, which also picks up new headers

@@ -383,9 +383,16 @@ private:
             }
             waiters.swap(state->waiters);
         }
-        // Each waiter resumes on its own executor.
-        for (auto& w : waiters)
-            boost::asio::post(w.executor, [timer = w.timer] { timer->expires_at(boost::asio::steady_timer::time_point::min()); });
+        // Each waiter resumes on its own executor. The timer moves into the
+        // posted handler, so that this thread keeps no reference to it: the
+        // waiter's io_context may be destroyed as soon as its call ends, and
+        // a timer must not outlive the io_context it belongs to.
+        for (auto& w : waiters) {
+            auto executor = std::move(w.executor);
+            boost::asio::post(executor, [timer = std::move(w.timer)] {
+                timer->expires_at(boost::asio::steady_timer::time_point::min());
+            });
+        }
         co_return result;
     }
 

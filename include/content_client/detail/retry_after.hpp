@@ -130,12 +130,14 @@ inline std::optional<std::chrono::nanoseconds> parse_retry_after(std::string_vie
     if (auto seconds = parse_delay_seconds(value))
         return seconds;
     auto date = parse_http_date(value);
-    if (!date || *date <= now)
+    // Compare in whole seconds first: a date as late as year 9999 does not
+    // fit in the nanoseconds of system_clock.
+    const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
+    if (!date || *date <= now_seconds)
         return std::nullopt;
-    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*date - now);
-    if (wait > std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(max_retry_after_seconds)))
+    if (std::chrono::duration<double>(*date - now_seconds).count() > max_retry_after_seconds)
         return std::nullopt;
-    return wait;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(*date - now);
 }
 
 }  // namespace content_client::detail
