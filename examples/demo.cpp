@@ -657,7 +657,7 @@ int main()
     }
 
     heading(2, "POST a JSON body (the server echoes what it received)");
-    std::cout << "   api.post(\"/echo\", {.json_data = {{\"name\", \"delta\"}, {\"tags\", {\"new\", \"demo\"}}}})\n";
+    std::cout << "   api.post(\"/echo\", {.json_data = boost::json::value{{\"name\", \"delta\"}, {\"tags\", {\"new\", \"demo\"}}}})\n";
     {
         auto res = api.post("/echo", {.json_data = boost::json::value{{"name", "delta"}, {"tags", {"new", "demo"}}}});
         std::cout << "   status " << res.status() << ", body: " << res.text() << '\n';

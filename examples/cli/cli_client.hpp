@@ -114,8 +114,17 @@ public:
     static std::string printable_url(std::string_view url)
     {
         auto parsed = boost::urls::parse_uri(url);
-        if (!parsed)
-            return std::string(url.substr(0, url.find_first_of("?#")));
+        if (!parsed) {
+            // Drop the query and the user information by hand.
+            auto text = url.substr(0, url.find_first_of("?#"));
+            const auto authority = text.find("://");
+            if (authority != std::string_view::npos) {
+                const auto at = text.find('@', authority + 3);
+                if (at != std::string_view::npos && at < text.find('/', authority + 3))
+                    return std::string(text.substr(0, authority + 3)) + std::string(text.substr(at + 1));
+            }
+            return std::string(text);
+        }
         std::string text(parsed->scheme());
         text += "://";
         text += parsed->encoded_host_and_port();

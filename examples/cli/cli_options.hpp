@@ -200,8 +200,11 @@ inline std::vector<int> parse_status_list(std::string_view flag, std::string_vie
 inline void add_header(command& cmd, std::string_view flag, std::string_view value)
 {
     auto colon = value.find(':');
+    // The value is not quoted: a mistyped "Authorization Bearer TOKEN" carries a credential.
     if (colon == std::string_view::npos || colon == 0)
-        reject_value(flag, value, "'Name: value', a header name, a colon and the value");
+        throw usage_error("invalid value for " + std::string(flag) +
+                          ": expected 'Name: value', a header name, a colon and the value (the value given is "
+                          "not shown, because it may contain a credential)");
     auto name = value.substr(0, colon);
     auto field = value.substr(colon + 1);
     auto first = field.find_first_not_of(" \t");
@@ -213,8 +216,11 @@ inline void add_header(command& cmd, std::string_view flag, std::string_view val
 inline void add_param(command& cmd, std::string_view flag, std::string_view value)
 {
     auto equals = value.find('=');
+    // The value is not quoted: a query parameter may carry an API key.
     if (equals == std::string_view::npos || equals == 0)
-        reject_value(flag, value, "name=value");
+        throw usage_error("invalid value for " + std::string(flag) +
+                          ": expected name=value (the value given is not shown, because it may contain a "
+                          "credential)");
     cmd.request.params.emplace_back(std::string(value.substr(0, equals)), std::string(value.substr(equals + 1)));
 }
 
@@ -968,7 +974,9 @@ Execution deadline:
         Length of the execution window, which starts when the client is
         created. An attempt, a retry delay or a rate-limit wait that would
         end within the safety buffer of the window's end is not started,
-        and the call fails with a timeout (exit 13).
+        and the call fails with a timeout (exit 13). When the wait is a
+        server's Retry-After, the call fails at once with the status's
+        error instead (exit 12 for 429, 10 for 503).
   --safety-buffer SECONDS
         Time kept free at the end of the window (greater than 0, less than
         --execution). Needs --execution. Default: 30.
@@ -989,7 +997,8 @@ Authentication (give the flags of one scheme):
         --audience A add those fields to the token request.
   --state-file PATH
         Keep the OAuth2 token in the JSON file PATH (mode 0600), so that
-        the next run reuses it until it expires. Needs --oauth2-token-url.
+        the next run reuses it until it expires. PATH.lock, created next to
+        it, serializes writers. Needs --oauth2-token-url.
 
 Environment:
   CONTENT_CLIENT_BEARER            the value of --bearer
@@ -1019,7 +1028,8 @@ Exit status:
       URL that is not absolute or an invalid header name (configuration_error)
   10  an invalid status, such as 404 or 500 (error); also a body that does
       not decode as --resp-type, and any failure not listed below
-  11  authentication failed: 401 or 403 (authentication_error)
+  11  authentication failed: 401 or 403, or the OAuth2 token request or
+      the state file failed (authentication_error)
   12  rate limited: 429 (rate_limit_error)
   13  a timeout: connect, read, write or the whole attempt (timeout_error)
   14  the circuit breaker is open (circuit_open_error)

@@ -410,6 +410,34 @@ BOOST_AUTO_TEST_CASE(stored_short_token_reused)
     BOOST_TEST(second.requests().at(0).headers.find("Authorization").value() == "Bearer T1");
 }
 
+BOOST_AUTO_TEST_CASE(stored_token_kept_per_scope)
+{
+    map_store store;
+    mock_transport mock;
+    auth_client read_api(mock, {.base_url = "http://api.test"},
+                         cc::oauth2_client_credentials({.token_url = token_url, .client_id = "client-1",
+                                                        .client_secret = secret, .scope = "alerts.read"},
+                                                       store));
+    auth_client write_api(mock, {.base_url = "http://api.test"},
+                          cc::oauth2_client_credentials({.token_url = token_url, .client_id = "client-1",
+                                                         .client_secret = secret, .scope = "alerts.write"},
+                                                        store));
+    mock.push(200, R"({"access_token":"READ"})");
+    mock.push(200, "{}");
+    mock.push(200, R"({"access_token":"WRITE"})");
+    mock.push(200, "{}");
+
+    read_api.http_request("GET", "/a");
+    write_api.http_request("GET", "/b");
+
+    auto reqs = mock.requests();
+    BOOST_TEST_REQUIRE(reqs.size() == 4u);
+    BOOST_TEST(is_token_request(reqs.at(2)));
+    BOOST_TEST(reqs.at(3).headers.find("Authorization").value() == "Bearer WRITE");
+    BOOST_TEST(store.values->count("oauth2_token/client-1@" + token_url + " scope=alerts.read") == 1u);
+    BOOST_TEST(store.values->count("oauth2_token/client-1@" + token_url + " scope=alerts.write") == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(unauthorized_attempt_reaches_metrics)
 {
     struct attempt_counter {

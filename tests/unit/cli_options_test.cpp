@@ -108,10 +108,12 @@ BOOST_AUTO_TEST_CASE(headers_repeat_in_all_forms)
 
 BOOST_AUTO_TEST_CASE(header_without_colon_rejected)
 {
-    auto message = usage_message({"-H", "Accept application/json", "GET", "http://127.0.0.1/"});
+    auto message = usage_message({"-H", "Authorization Bearer tok-in-header", "GET", "http://127.0.0.1/"});
 
     BOOST_TEST(contains(message, "-H"));
-    BOOST_TEST(contains(message, "'Accept application/json'"));
+    BOOST_TEST(contains(message, "'Name: value'"));
+    // The value may carry a credential, so it is not shown.
+    BOOST_TEST(!contains(message, "tok-in-header"));
     BOOST_TEST(contains(message, "see content-client --help"));
     BOOST_TEST(contains(usage_message({"--header", ": value", "GET", "http://127.0.0.1/"}), "--header"));
 }
@@ -136,7 +138,7 @@ BOOST_AUTO_TEST_CASE(param_without_name_rejected)
         {
             auto message = usage_message({"--param", bad, "GET", "http://127.0.0.1/"});
             BOOST_TEST(contains(message, "--param"));
-            BOOST_TEST(contains(message, "'" + std::string(bad) + "'"));
+            BOOST_TEST(!contains(message, "'" + std::string(bad) + "'"));
             BOOST_TEST(contains(message, "name=value"));
         }
     }

@@ -68,9 +68,9 @@ CONTENT_CLIENT_COROUTINES_BEGIN
 /// from the API makes the next attempt fetch a new token, once per call.
 ///
 /// With a store (any type with `load(key)` and `save(key, value)`, such as
-/// `file_store`), the token is kept under a key derived from the token URL
-/// and the client id, with its wall-clock expiry, so the next process reuses
-/// it until it expires.
+/// `file_store`), the token is kept under a key derived from the token URL,
+/// the client id, the scope and the audience, with its wall-clock expiry,
+/// so the next process reuses it until it expires.
 ///
 /// Failures are `authentication_error`s: `Token refresh failed with status
 /// 400: <body>`, `Token refresh timed out: ...`, `Failed to refresh token:
@@ -124,10 +124,21 @@ public:
     {
     }
 
-    /// The key under which a store keeps the token.
+    /// The key under which a store keeps the token: the client id, the token
+    /// URL, and the scope and audience when set, because a token granted
+    /// for one scope must not serve a request for another.
+    ///
+    /// NOTE: `auth_params` and the client secret are not part of the key, so
+    /// a changed secret or extra field reuses a stored token until it expires.
     std::string store_key() const
     {
-        return "oauth2_token/" + state_->settings.client_id + "@" + state_->settings.token_url;
+        const auto& settings = state_->settings;
+        std::string key = "oauth2_token/" + settings.client_id + "@" + settings.token_url;
+        if (!settings.scope.empty())
+            key += " scope=" + settings.scope;
+        if (!settings.audience.empty())
+            key += " audience=" + settings.audience;
+        return key;
     }
 
     /// Makes sure a valid token is held, fetching one when needed.
