@@ -556,6 +556,25 @@ BOOST_AUTO_TEST_CASE(echoed_non_ascii_password_redacted)
     BOOST_TEST(info.message == "Failed to parse json object from response: b'password=<redacted>'");
 }
 
+BOOST_AUTO_TEST_CASE(latin1_echo_of_utf8_token_redacted)
+{
+    // "t\u00f6ken" in UTF-8; a server that reads header bytes as Latin-1
+    // echoes it as "t\u00c3\u00b6ken".
+    const std::string token = "t\xc3\xb6ken-Zq7";
+    mock_transport mock;
+    cc::basic_content_client<mock_transport, cc::bearer_token_auth> api(mock, {.base_url = "http://api.test"},
+                                                                         cc::bearer_token_auth(token));
+    mock.push(401, R"({"Authorization":"Bearer t\u00c3\u00b6ken-Zq7"})");
+
+    cc::error_code ec;
+    cc::diagnostics info;
+    api.http_request("GET", "/items", {}, ec, info);
+
+    BOOST_TEST(ec == cc::errc::authentication_failed);
+    BOOST_TEST(info.message == "Error in API call [401] - Unauthorized\n"
+                               R"({"Authorization": "Bearer <redacted>"})");
+}
+
 BOOST_AUTO_TEST_CASE(redaction_helpers_replace_secrets)
 {
     BOOST_TEST(cc::detail::redact("key=ab%2F and ab, abc", {"ab", "", "ab%2F"}) ==

@@ -16,6 +16,23 @@
 
 namespace content_client::detail {
 
+/// Re-encodes `bytes`, read as Latin-1 (ISO 8859-1), as UTF-8.
+inline std::string latin1_to_utf8(std::string_view bytes)
+{
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x80) {
+            out += c;
+        } else {
+            out += static_cast<char>(0xC0 | (byte >> 6));
+            out += static_cast<char>(0x80 | (byte & 0x3F));
+        }
+    }
+    return out;
+}
+
 /// Formats `bytes` as a Python bytes literal (`b'not json'`), as BaseClient's
 /// "Failed to parse json object from response" message shows the body.
 inline std::string python_bytes_repr(std::string_view bytes)

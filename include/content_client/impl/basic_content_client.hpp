@@ -176,6 +176,17 @@ void redact_credentials(std::string& message, const Auth& auth, const std::optio
         secrets.push_back(json.substr(1, json.size() - 2));
         const std::string bytes = python_bytes_repr(secrets[i]);
         secrets.push_back(bytes.substr(2, bytes.size() - 3));
+        // A server that decodes header bytes as Latin-1 (Python's http.server
+        // and WSGI servers do) echoes a UTF-8 secret as one character per byte.
+        const bool non_ascii = std::any_of(secrets[i].begin(), secrets[i].end(),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (non_ascii) {
+            const std::string misread = latin1_to_utf8(secrets[i]);
+            std::string misread_json;
+            append_python_json_string(misread_json, misread);
+            secrets.push_back(misread);
+            secrets.push_back(misread_json.substr(1, misread_json.size() - 2));
+        }
     }
     message = redact_url_passwords(redact(message, std::move(secrets)));
 }
