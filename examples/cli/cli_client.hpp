@@ -77,7 +77,7 @@ inline content_client::any_auth make_auth(const auth_choice& auth)
 
 /// The metrics policy behind `--verbose`: one line per attempt on a stream.
 ///
-/// A line holds the attempt number, the method, the URL without its user
+/// A line contains the attempt number, the method, the URL without its user
 /// information and query (where an API key may travel), the status or the
 /// error, the latency and the delay before the next attempt.
 class attempt_trace {
