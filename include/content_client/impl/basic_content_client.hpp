@@ -325,6 +325,24 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         auth_ctx.system_now = [this] { return transport_.system_now(); };
     }
 
+    // Gives the metrics policy the record of the attempt that just ended.
+    auto report_attempt = [&]([[maybe_unused]] const request& req, [[maybe_unused]] std::optional<int> status,
+                              [[maybe_unused]] error_code ec, [[maybe_unused]] auto latency,
+                              [[maybe_unused]] std::optional<nanoseconds> next_delay) {
+        if constexpr (!is_noop_policy<Metrics>) {
+            attempt_record record;
+            record.method = req.method;
+            record.url = reported_url;
+            record.attempt = attempt;
+            record.status = status;
+            record.ec = ec;
+            record.latency = std::chrono::duration_cast<nanoseconds>(latency);
+            record.next_delay = next_delay;
+            record.with_metrics = options.with_metrics;
+            metrics_.on_attempt(record);
+        }
+    };
+
     // Returns false when `wait` would end past the execution deadline.
     auto fits_deadline = [&](nanoseconds wait) {
         return !deadline || transport_.now() + wait < *deadline;
@@ -401,17 +419,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         if constexpr (auth_with_unauthorized_hook<Auth>) {
             if (status && *status == 401 && !unauthorized_retry_used && auth_.on_unauthorized(req)) {
                 unauthorized_retry_used = true;
-                if constexpr (!is_noop_policy<Metrics>) {
-                    attempt_record record;
-                    record.method = req.method;
-                    record.url = reported_url;
-                    record.attempt = attempt;
-                    record.status = status;
-                    record.latency = std::chrono::duration_cast<nanoseconds>(latency);
-                    record.next_delay = nanoseconds(0);
-                    record.with_metrics = options.with_metrics;
-                    metrics_.on_attempt(record);
-                }
+                report_attempt(req, status, sent.ec, latency, nanoseconds(0));
                 --attempt;
                 continue;
             }
@@ -454,18 +462,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
             retryable = delay.has_value();
         }
 
-        if constexpr (!is_noop_policy<Metrics>) {
-            attempt_record record;
-            record.method = req.method;
-            record.url = reported_url;
-            record.attempt = attempt;
-            record.status = status;
-            record.ec = sent.ec;
-            record.latency = std::chrono::duration_cast<nanoseconds>(latency);
-            record.next_delay = delay;
-            record.with_metrics = options.with_metrics;
-            metrics_.on_attempt(record);
-        }
+        report_attempt(req, status, sent.ec, latency, delay);
 
         if (delay) {
             ++consecutive_failures;
