@@ -1,8 +1,8 @@
 // The time one call spends in basic_content_client, against the time of the
 // transport alone.
 //
-// Every benchmark sends the same GET through `fixed_transport`, which answers
-// at once with a fixed 200 and no network, so what differs between them is
+// Every benchmark sends the same GET through `fixed_transport`, which returns
+// a fixed 200 at once without a network, so what differs between them is
 // the client's pipeline and its policies. compare.py divides each time by
 // `transport_alone`, measured in the same run.
 #include <content_client/content_client.hpp>

@@ -21,6 +21,7 @@
 //       before it expires
 //   13. oauth2_client_credentials: the server revokes the token, and the 401
 //       makes the client fetch a new one and send the call once more
+//
 // The waits in steps 7 to 12 add up to about 5.3 s, so a run takes about 5.5 s.
 #include "demo_server.hpp"
 

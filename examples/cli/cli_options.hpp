@@ -711,7 +711,8 @@ inline command parse_command_line(std::span<const std::string_view> args,
 {
     command cmd;
     std::vector<std::string_view> positional;
-    std::vector<std::string_view> given;
+    // The long names of the flags on the command line, for the checks that combine flags.
+    std::vector<std::string_view> given_flags;
     bool flags_ended = false;
 
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -747,7 +748,7 @@ inline command parse_command_line(std::span<const std::string_view> args,
         }
         if (!spec)
             throw usage_error("unknown option " + detail::quote(flag));
-        given.push_back(spec->long_name);
+        given_flags.push_back(spec->long_name);
 
         if (!spec->takes_value) {
             if (attached)
@@ -772,7 +773,9 @@ inline command parse_command_line(std::span<const std::string_view> args,
     if (cmd.client.client_cert_file.empty() != cmd.client.client_key_file.empty())
         throw usage_error("--cert and --key go together: give both for a client certificate, or neither");
 
-    auto was_given = [&](std::string_view name) { return std::find(given.begin(), given.end(), name) != given.end(); };
+    auto was_given = [&](std::string_view name) {
+        return std::find(given_flags.begin(), given_flags.end(), name) != given_flags.end();
+    };
     if (cmd.retry && was_given("--backoff-factor"))
         throw usage_error("--backoff-factor sets BaseClient's retry schedule, which the exponential retry flags "
                           "replace; give --initial-delay and --multiplier instead");
