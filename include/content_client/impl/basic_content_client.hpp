@@ -262,16 +262,20 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         detail::redact_credentials(result.info.message, auth_, options.auth ? options.auth : client.auth);
     };
 
+    // Built once; each attempt copies it and adds credentials.
+    request base_request;
     // Metrics see the URL without the handler's credentials and without a user information password.
     std::string reported_url;
-    // Reports a call that ends before its first attempt, so that the
-    // metrics policy receives one record for every call.
-    auto report_unsent_call = [&] {
+    // Gives the metrics policy the one record of this call, also when the
+    // call ends before its first attempt.
+    auto report_call = [&]([[maybe_unused]] int attempts, [[maybe_unused]] std::optional<int> status) {
         if constexpr (!is_noop_policy<Metrics>) {
             call_record record;
-            record.method = method;
+            // The request's method is upper-cased, but invalid options end the call before it is built.
+            record.method = base_request.method.empty() ? std::string_view(method) : std::string_view(base_request.method);
             record.url = reported_url;
-            record.attempts = 0;
+            record.attempts = attempts;
+            record.status = status;
             record.ec = result.ec;
             record.elapsed = std::chrono::duration_cast<nanoseconds>(transport_.now() - call_start);
             record.with_metrics = options.with_metrics;
@@ -279,14 +283,13 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         }
     };
 
-    // Build the request once; each attempt copies it and adds credentials.
-    request base_request;
+    // Build the request.
     {
         std::string message;
         if (!detail::check_request_options(options, message) ||
             !detail::build_request(client, method, url_suffix, options, base_request, message)) {
             fail(errc::invalid_configuration, std::move(message));
-            report_unsent_call();
+            report_call(0, std::nullopt);
             redact_message();
             co_return result;
         }
@@ -300,7 +303,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
             fail(errc::circuit_open, "Circuit breaker is open, refusing to send request; the next probe is allowed in " +
                                          detail::format_seconds(*wait));
             result.info.retry_in = *wait;
-            report_unsent_call();
+            report_call(0, std::nullopt);
             redact_message();
             co_return result;
         }
@@ -554,17 +557,7 @@ basic_content_client<Transport, Auth, Retry, RateLimit, Breaker, Metrics>::run_c
         else
             breaker_.record_failure(transport_.now());
     }
-    if constexpr (!is_noop_policy<Metrics>) {
-        call_record record;
-        record.method = base_request.method;
-        record.url = reported_url;
-        record.attempts = sent_attempts;
-        record.status = final_status;
-        record.ec = result.ec;
-        record.elapsed = std::chrono::duration_cast<nanoseconds>(transport_.now() - call_start);
-        record.with_metrics = options.with_metrics;
-        metrics_.on_call(record);
-    }
+    report_call(sent_attempts, final_status);
     redact_message();
     co_return result;
 }
